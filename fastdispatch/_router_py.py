@@ -1,0 +1,312 @@
+"""The pure-Python router: the twin of ``src/_router.pyx``.
+
+Same node structure, field and function names, in the same order; read one
+against the other.  The tree is a radix tree over the path text.  A node
+holds a piece of static text (``prefix``), its static children indexed by
+first character (``indices``), the dynamic parts that may follow it
+(``dynamic``: only on nodes whose text ends with "/", i.e. at the start of a
+segment), and the rules that end exactly there.
+
+``_lookup`` is Werkzeug's state-machine search (``werkzeug/routing/matcher.py``)
+over that tree: at each segment start, the static child first, then the
+dynamic parts in weight order, backtracking depth-first; a rule found with
+the path used up wins, unless the only rule there lacks the method and the
+path plus "/" has one: that redirect is raised at once, wherever the search
+is.  Converters' ``to_python`` runs after the search, on the rule it found
+(Werkzeug's quirk: a value refused then is a 404, not a try of the next rule).
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .routing.exceptions import MethodNotAllowed, NotFound, RequestRedirect
+from .routing.rules import (
+    C_IDENT,
+    C_INT,
+    K_ANY,
+    K_FLOAT,
+    K_INT,
+    K_PATH,
+    K_REGEX,
+    K_STRING,
+    K_UUID,
+    Part,
+    Rule,
+)
+from .routing.table import RuleInfo, RuleTable, method_map
+
+__all__ = ["PythonRouter"]
+
+_UUID_DASHES = (8, 13, 18, 23)
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+class _SlashRequired(Exception):
+    pass
+
+
+class Node:
+    __slots__ = ("prefix", "indices", "children", "dynamic", "rules", "by_method", "all_methods")
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.indices = ""  # first character of each child, in children's order
+        self.children: list[Node] = []
+        self.dynamic: list[Edge] = []  # sorted by weight; equal weights keep insertion order
+        self.rules: list[Rule] = []
+        self.by_method: dict[str, tuple[Rule, frozenset]] = {}
+        self.all_methods: frozenset = frozenset()
+
+
+class Edge:
+    """A dynamic part and the subtree after it."""
+
+    __slots__ = ("key", "weight", "kind", "lo", "hi", "signed", "items", "regex", "groups", "final", "suffixed", "child")
+
+    def __init__(self, part: Part) -> None:
+        self.key = part.key
+        self.weight = part.weight
+        self.kind = part.kind
+        self.lo = part.lo
+        self.hi = part.hi
+        self.signed = part.signed
+        self.items = part.items
+        self.regex = part.regex
+        self.groups = tuple(part.regex.groupindex[f"__werkzeug_{i}"] for i in range(part.nconv)) if part.regex else ()
+        self.final = part.final
+        self.suffixed = part.suffixed
+        self.child = Node("")
+
+
+def _insert_static(node: Node, text: str) -> Node:
+    while text:
+        i = node.indices.find(text[0])
+        if i < 0:
+            child = Node(text)
+            node.indices += text[0]
+            node.children.append(child)
+            return child
+        child = node.children[i]
+        p = child.prefix
+        k = 1
+        while k < len(p) and k < len(text) and p[k] == text[k]:
+            k += 1
+        if k < len(p):
+            split = Node(p[:k])
+            child.prefix = p[k:]
+            split.indices = child.prefix[0]
+            split.children.append(child)
+            node.children[i] = split
+            child = split
+        node = child
+        text = text[k:]
+    return node
+
+
+def _insert_dynamic(node: Node, part: Part) -> Node:
+    for edge in node.dynamic:
+        if edge.key == part.key:
+            return edge.child
+    edge = Edge(part)
+    i = len(node.dynamic)
+    while i and part.weight < node.dynamic[i - 1].weight:
+        i -= 1
+    node.dynamic.insert(i, edge)
+    return edge.child
+
+
+def _check_int(seg: str, signed: bool) -> bool:
+    if signed and seg[:1] == "-":
+        seg = seg[1:]
+    return seg.isdecimal()
+
+
+def _check_float(seg: str, signed: bool) -> bool:
+    if signed and seg[:1] == "-":
+        seg = seg[1:]
+    whole, dot, frac = seg.partition(".")
+    return whole.isdecimal() and frac.isdecimal()
+
+
+def _check_uuid(seg: str) -> bool:
+    if len(seg) != 36:
+        return False
+    for i, c in enumerate(seg):
+        if (c != "-") if i in _UUID_DASHES else (c not in _HEX):
+            return False
+    return True
+
+
+def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, have: set) -> Rule | None:
+    if pos == n:
+        if node.rules:
+            hit = node.by_method.get(method)
+            if hit is not None:
+                have.update(hit[1])
+                return hit[0]
+            have.update(node.all_methods)
+        i = node.indices.find("/")
+        if i >= 0:
+            slash = node.children[i]
+            if slash.prefix == "/" and method in slash.by_method:
+                raise _SlashRequired
+    else:
+        i = node.indices.find(path[pos])
+        if i >= 0:
+            child = node.children[i]
+            p = child.prefix
+            if path.startswith(p, pos):
+                rule = _lookup(child, path, pos + len(p), n, method, values, have)
+                if rule is not None:
+                    return rule
+            elif len(p) == n - pos + 1 and p[-1] == "/" and path.startswith(p[:-1], pos):
+                # the path ends one "/" short of this child's rules
+                if method in child.by_method:
+                    raise _SlashRequired
+    if not node.dynamic:
+        return None
+    end = path.find("/", pos)
+    if end < 0:
+        end = n
+    mark = len(values)
+    for edge in node.dynamic:
+        kind = edge.kind
+        nxt = end
+        if kind == K_STRING:
+            length = end - pos
+            if length < edge.lo or (edge.hi >= 0 and length > edge.hi):
+                continue
+            values.append(path[pos:end])
+        elif kind == K_PATH:
+            if pos == n or path[pos] == "/" or path.find("\n", pos + 1) >= 0:
+                continue
+            values.append(path[pos:])
+            nxt = n
+        elif kind == K_REGEX:
+            m = edge.regex.match(path[pos:] if edge.final else path[pos:end])
+            if m is None:
+                continue
+            values.extend(m.group(g) for g in edge.groups)
+            if edge.final:
+                nxt = n - 1 if edge.suffixed and m.group(m.re.groups) == "/" else n
+        else:
+            seg = path[pos:end]
+            if kind == K_INT:
+                ok = _check_int(seg, edge.signed)
+            elif kind == K_ANY:
+                ok = seg in edge.items
+            elif kind == K_FLOAT:
+                ok = _check_float(seg, edge.signed)
+            else:
+                assert kind == K_UUID
+                ok = _check_uuid(seg)
+            if not ok:
+                continue
+            values.append(seg)
+        rule = _lookup(edge.child, path, nxt, n, method, values, have)
+        if rule is not None:
+            return rule
+        del values[mark:]
+    return None
+
+
+class PythonRouter:
+    """Werkzeug-compatible router in pure Python (see the module docstring)."""
+
+    __slots__ = ("_table", "_root", "_static")
+
+    def __init__(self) -> None:
+        self._table = RuleTable(self)
+        self._root = Node("")
+        self._static: dict[str, Node] = {}
+
+    @property
+    def converters(self) -> dict[str, t.Any]:
+        return self._table.converters
+
+    def add(self, rule: str, endpoint: t.Any, methods: t.Iterable[str] = ("GET",)) -> None:
+        r = self._table.parse(rule, endpoint, methods)
+        node = self._root
+        for piece in r.pieces:
+            node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
+        node.rules.append(r)
+        node.by_method, node.all_methods = method_map(node.rules)
+        if len(r.pieces) == 1:
+            self._static[rule] = node
+
+    def match(self, method: str, path: str) -> tuple[t.Any, dict[str, t.Any]]:
+        # PERF: a static rule allowing the method is what the search would
+        # find first; one dict lookup settles it.
+        node = self._static.get(path)
+        if node is not None:
+            hit = node.by_method.get(method)
+            if hit is not None:
+                return hit[0].endpoint, {}
+        if not isinstance(method, str) or not isinstance(path, str):
+            raise TypeError(f"method and path must be str, got {type(method).__name__} and {type(path).__name__}")
+        method = method.upper()
+        if path and (path[0] != "/" or path[1:2] == "/"):
+            path = "/" + path.lstrip("/")  # as Werkzeug's MapAdapter does
+        values: list[str] = []
+        have: set[str] = set()
+        try:
+            rule = _lookup(self._root, path, 0, len(path), method, values, have)
+        except _SlashRequired:
+            raise RequestRedirect(path + "/") from None
+        if rule is not None:
+            params = _convert(rule, values)
+            if params is not None:
+                return rule.endpoint, params
+        if have:
+            raise MethodNotAllowed(have, method, path)
+        raise NotFound(path)
+
+    def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
+        return self._table.build(endpoint, values, method)
+
+    def __iter__(self) -> t.Iterator[RuleInfo]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def _dump(self) -> dict:
+        """The tree as plain data, for tests (``tests/invariants.py``)."""
+        return _dump(self._root)
+
+    def __repr__(self) -> str:
+        return f"<PythonRouter with {len(self._table)} rules>"
+
+
+def _convert(rule: Rule, values: list[str]) -> dict[str, t.Any] | None:
+    params = {}
+    for name, (kind, conv, fixed, lo, hi), value in zip(rule.names, rule.conv_kinds, values):
+        if kind == C_IDENT:
+            params[name] = value
+        elif kind == C_INT:
+            if fixed and len(value) != fixed:
+                return None
+            try:
+                num = int(value)
+            except ValueError:  # more digits than int() takes: Werkzeug's 404 too
+                return None
+            if (lo is not None and num < lo) or (hi is not None and num > hi):
+                return None
+            params[name] = num
+        else:
+            try:
+                params[name] = conv.to_python(value)
+            except ValueError:
+                return None
+    return params
+
+
+def _dump(node: Node) -> dict:
+    return {
+        "prefix": node.prefix,
+        "indices": node.indices,
+        "children": [_dump(c) for c in node.children],
+        "dynamic": [(e.key, e.weight, _dump(e.child)) for e in node.dynamic],
+        "rules": list(node.rules),
+    }

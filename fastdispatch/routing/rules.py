@@ -1,0 +1,347 @@
+"""Rule parsing: a Werkzeug rule string becomes the pieces a tree stores.
+
+A rule such as ``/repos/<owner>/<repo>/issues/<int:n>`` becomes alternating
+static text and dynamic parts: ``"/repos/", <owner>, "/", <repo>,
+"/issues/", <int:n>``.  A dynamic ``Part`` is what Werkzeug's ``RulePart`` is
+for a non-static segment: its regex ``content`` (built exactly as Werkzeug
+builds it: it is the merge key, and the spec for the regex fallback), whether
+it is ``final`` (a converter that spans slashes: it consumes the rest of the
+path), and its ``weight`` (the order in which a tree state tries its dynamic
+parts).  ``fast_kind`` recognises the built-in converters so the trees can
+check them without a regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from urllib.parse import quote
+
+from .converters import AnyConverter, BaseConverter, NumberConverter
+
+__all__ = ["Part", "Rule", "parse_rule", "K_STRING", "K_INT", "K_FLOAT", "K_UUID", "K_ANY", "K_PATH", "K_REGEX"]
+
+# Kinds of dynamic part: how a tree checks a segment (or, for K_PATH and a
+# final K_REGEX, the rest of the path).
+K_STRING = 1  # [^/]{lo,hi}: length check only
+K_INT = 2  # \d+ or -?\d+
+K_FLOAT = 3  # \d+\.\d+ or -?\d+\.\d+
+K_UUID = 4  # 8-4-4-4-12 hex digits
+K_ANY = 5  # one of a set of strings
+K_PATH = 6  # [^/].*? to the end of the path
+K_REGEX = 7  # anything else: Werkzeug's regex, run by `re`
+
+# How a leaf turns a matched string into the value handed to the view.
+C_IDENT = 0  # to_python is the identity
+C_INT = 1  # Werkzeug's NumberConverter.to_python with int
+C_CALL = 2  # call the converter's to_python; ValueError means "no match"
+
+_part_re = re.compile(
+    r"""
+    (?:
+        (?P<slash>/)
+      |
+        (?P<static>[^</]+)
+      |
+        (?:
+          <
+            (?:
+              (?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)
+              (?:\((?P<arguments>.*?)\))?
+              :
+            )?
+            (?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)
+           >
+        )
+    )
+    """,
+    re.VERBOSE,
+)
+
+_converter_args_re = re.compile(
+    r"""
+    \s*
+    ((?P<name>\w+)\s*=\s*)?
+    (?P<value>
+        True|False|
+        \d+.\d+|
+        \d+.|
+        \d+|
+        [\w\d_.]+|
+        [urUR]?(?P<stringval>"[^"]*?"|'[^']*')
+    )\s*,
+    """,
+    re.VERBOSE,
+)
+
+_STRING_RE = re.compile(r"\[\^/\](?:\+|\{(\d+)\}|\{(\d+),(\d*)\})\Z")
+_UUID_REGEX = (
+    r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-"
+    r"[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"
+)
+
+
+def parse_converter_args(argstr: str) -> tuple[tuple[t.Any, ...], dict[str, t.Any]]:
+    argstr += ","
+    args: list[t.Any] = []
+    kwargs: dict[str, t.Any] = {}
+    position = 0
+    for item in _converter_args_re.finditer(argstr):
+        if item.start() != position:
+            raise ValueError(f"cannot parse converter argument {argstr[position : item.start()]!r}")
+        value = item.group("stringval")
+        if value is None:
+            value = item.group("value")
+        value = _pythonize(value)
+        if not item.group("name"):
+            args.append(value)
+        else:
+            kwargs[item.group("name")] = value
+        position = item.end()
+    if argstr[position:-1].strip():
+        raise ValueError(f"cannot parse converter argument {argstr[position:-1]!r}")
+    return tuple(args), kwargs
+
+
+def _pythonize(value: str) -> t.Any:
+    constants = {"None": None, "True": True, "False": False}
+    if value in constants:
+        return constants[value]
+    for convert in int, float:
+        try:
+            return convert(value)
+        except ValueError:
+            pass
+    if value[:1] == value[-1:] and value[0] in "\"'":
+        value = value[1:-1]
+    return str(value)
+
+
+class Part:
+    """A dynamic part: one segment with converters in it, or (``final``) the
+    rest of the path.  Two rules' parts with equal ``key`` share one tree
+    edge, as Werkzeug's states share equal RuleParts."""
+
+    __slots__ = ("content", "final", "suffixed", "weight", "key", "nconv", "kind", "lo", "hi", "signed", "items", "regex")
+
+    def __init__(self, content: str, final: bool, suffixed: bool, weight: tuple, convs: list) -> None:
+        self.content = content
+        self.final = final
+        self.suffixed = suffixed
+        self.weight = weight
+        self.key = (content, final, suffixed, weight)
+        self.nconv = len(convs)
+        self.kind = K_REGEX
+        self.lo, self.hi, self.signed, self.items = 0, -1, False, frozenset()
+        self.regex: t.Pattern[str] | None = None
+        if len(convs) == 1 and not suffixed:
+            self._fast_kind(convs[0])
+        if self.kind == K_REGEX:
+            self.regex = re.compile(content)
+
+    def _fast_kind(self, conv: t.Any) -> None:
+        regex = conv.regex
+        if self.final:
+            if regex == "[^/].*?" and self.content == "(?P<__werkzeug_0>[^/].*?)\\Z":
+                self.kind = K_PATH
+            return
+        if self.content != f"(?P<__werkzeug_0>{regex})\\Z":
+            return  # static text around the converter: the regex decides
+        m = _STRING_RE.match(regex)
+        if m is not None:
+            self.kind = K_STRING
+            if m.group(1) is not None:
+                self.lo = self.hi = int(m.group(1))
+            elif m.group(2) is not None:
+                self.lo = int(m.group(2))
+                self.hi = int(m.group(3)) if m.group(3) else -1
+            else:
+                self.lo = 1
+        elif regex in (r"\d+", r"-?\d+"):
+            self.kind, self.signed = K_INT, regex[0] == "-"
+        elif regex in (r"\d+\.\d+", r"-?\d+\.\d+"):
+            self.kind, self.signed = K_FLOAT, regex[0] == "-"
+        elif regex == _UUID_REGEX:
+            self.kind = K_UUID
+        elif type(conv).__init__ is AnyConverter.__init__:
+            self.kind, self.items = K_ANY, frozenset(conv.items)
+
+    def __repr__(self) -> str:
+        return f"Part({self.content!r}, final={self.final})"
+
+
+class Rule:
+    """One registered rule: what the trees store at a leaf, and its builder."""
+
+    __slots__ = ("rule", "endpoint", "methods", "pieces", "converters", "names", "conv_kinds", "arguments", "shape", "_build_ops")
+
+    def __init__(self, rule: str, endpoint: t.Any, methods: frozenset, converters: t.Mapping[str, t.Any], router: t.Any) -> None:
+        self.rule = rule
+        self.endpoint = endpoint
+        self.methods = methods
+        self.converters: dict[str, t.Any] = {}
+        self.pieces: list[t.Any] = []
+        self.shape: list[t.Any] = []
+        self._build_ops: list[tuple[bool, str]] = []
+        self._parse(converters, router)
+        self.names = tuple(self.converters)
+        self.arguments = frozenset(self.names)
+        # (kind, converter, fixed_digits, min, max) per value, in path order
+        self.conv_kinds = tuple(_conv_kind(c) for c in self.converters.values())
+
+    def _error(self, why: str) -> ValueError:
+        return ValueError(f"invalid URL rule {self.rule!r}: {why}")
+
+    def _parse(self, converters: t.Mapping[str, t.Any], router: t.Any) -> None:
+        rule = self.rule
+        if not isinstance(rule, str) or not rule.startswith("/"):
+            raise ValueError(f"URL rule {rule!r} must be a string starting with a slash")
+        parts: list[t.Any] = [""]  # the empty segment before the leading slash
+        content, static, final, nconv = "", True, False, 0
+        static_weights: list[tuple[int, int]] = []
+        argument_weights: list[t.Any] = []
+        convs: list[t.Any] = []
+        pos = 1
+        while pos < len(rule):
+            match = _part_re.match(rule, pos)
+            if match is None:
+                raise self._error(f"malformed at position {pos} ({rule[pos:pos + 20]!r}); a '<' must open <converter(args):name>")
+            data = match.groupdict()
+            if data["static"] is not None:
+                static_weights.append((len(static_weights), -len(data["static"])))
+                self._build_ops.append((False, data["static"]))
+                self.shape.append(data["static"])
+                content += data["static"] if static else re.escape(data["static"])
+            if data["variable"] is not None:
+                if static:
+                    content = re.escape(content)
+                static = False
+                conv = self._make_converter(data, match.group(0), converters, router)
+                name = data["variable"]
+                if name in self.converters:
+                    raise self._error(f"duplicate parameter name {name!r}")
+                self.converters[name] = conv
+                convs.append(conv)
+                if not conv.part_isolating:
+                    final = True
+                content += f"(?P<__werkzeug_{nconv}>{conv.regex})"
+                nconv += 1
+                argument_weights.append(conv.weight)
+                self._build_ops.append((True, name))
+            if data["slash"] is not None:
+                self._build_ops.append((False, "/"))
+                self.shape.append("/")
+                if final:
+                    content += "/"
+                else:
+                    if not static:
+                        content += r"\Z"
+                    parts.append(content if static else Part(content, False, False, _weight(static_weights, argument_weights), convs))
+                    content, static, nconv = "", True, 0
+                    static_weights, argument_weights, convs = [], [], []
+            pos = match.end()
+        suffixed = False
+        if final and content.endswith("/"):
+            suffixed = True
+            content = content[:-1] + "(?<!/)(/?)"
+        if not static:
+            content += r"\Z"
+        parts.append(content if static else Part(content, final, suffixed, _weight(static_weights, argument_weights), convs))
+        if suffixed:
+            parts.append("")
+        self.pieces = _pieces(parts)
+
+    def _make_converter(self, data: dict, token: str, converters: t.Mapping[str, t.Any], router: t.Any) -> t.Any:
+        cname = data["converter"] or "default"
+        try:
+            cls = converters[cname]
+        except KeyError:
+            raise self._error(f"unknown converter {cname!r} (known: {', '.join(sorted(converters))})") from None
+        argstr = data["arguments"]
+        try:
+            args, kwargs = parse_converter_args(argstr or "")
+            conv = cls(router, *args, **kwargs)
+            re.compile(conv.regex)
+        except (ValueError, TypeError, re.error) as e:
+            raise self._error(f"bad arguments for converter {cname!r} in {token}: {e}") from None
+        for attr in ("regex", "to_python", "to_url", "part_isolating", "weight"):
+            if not hasattr(conv, attr):
+                raise self._error(f"converter {cname!r} has no {attr!r}")
+        self.shape.append((type(conv), conv.regex, argstr or ""))
+        return conv
+
+    def build(self, values: t.Mapping[str, t.Any]) -> str | None:
+        """The URL for ``values`` (all of ``arguments`` present), the unused
+        values as a query string; None where a converter refuses a value."""
+        out = []
+        try:
+            for dynamic, data in self._build_ops:
+                if dynamic:
+                    out.append(self.converters[data].to_url(values[data]))
+                else:
+                    out.append(quote(data, safe="!$&'()*+,/:;=@"))
+        except ValueError:
+            return None
+        path = "/" + "".join(out).lstrip("/")
+        extra = [(k, v) for k, v in values.items() if k not in self.arguments]
+        if extra:
+            path += "?" + _urlencode(extra)
+        return path
+
+    def __repr__(self) -> str:
+        return f"<Rule {self.rule!r} ({', '.join(sorted(self.methods))}) -> {self.endpoint!r}>"
+
+
+def _weight(static_weights: list, argument_weights: list) -> tuple:
+    return (-len(static_weights), tuple(static_weights), -len(argument_weights), tuple(argument_weights))
+
+
+def _pieces(parts: list[t.Any]) -> list[t.Any]:
+    """Werkzeug's segment list as tree pieces: static segments joined with
+    their slashes into one string, dynamic parts between them."""
+    pieces: list[t.Any] = []
+    text = ""
+    for i, part in enumerate(parts):
+        if i:
+            text += "/"
+        if isinstance(part, str):
+            text += part
+        else:
+            pieces.append(text)
+            pieces.append(part)
+            text = ""
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def _conv_kind(conv: t.Any) -> tuple:
+    cls = type(conv)
+    if getattr(cls, "to_python", None) is BaseConverter.to_python:
+        return (C_IDENT, conv, 0, None, None)
+    if getattr(cls, "to_python", None) is NumberConverter.to_python and getattr(cls, "num_convert", None) is int:
+        return (C_INT, conv, conv.fixed_digits, conv.min, conv.max)
+    return (C_CALL, conv, 0, None, None)
+
+
+def _urlencode(items: list[tuple[str, t.Any]]) -> str:
+    from urllib.parse import urlencode
+
+    flat = []
+    for key, value in items:
+        if isinstance(value, (list, tuple, set)):
+            flat.extend((key, v) for v in value if v is not None)
+        elif value is not None:
+            flat.append((key, value))
+    return urlencode(flat, safe="!$'()*,/:;?@")
+
+
+def parse_rule(rule: str, endpoint: t.Any, methods: t.Iterable[str], converters: t.Mapping[str, t.Any], router: t.Any) -> Rule:
+    if isinstance(methods, str):
+        raise TypeError(f"methods must be a collection of strings, not the string {methods!r}")
+    ms = {m.upper() for m in methods}
+    if not ms:
+        raise ValueError(f"URL rule {rule!r} needs at least one method")
+    if "GET" in ms:
+        ms.add("HEAD")
+    return Rule(rule, endpoint, frozenset(ms), converters, router)

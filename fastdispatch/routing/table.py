@@ -1,0 +1,101 @@
+"""The registration side both routers share: the converter registry, rule
+validation (malformed rules, duplicates), listing, and URL building.
+
+Matching lives in the trees (``_tree_py`` and the compiled ``_router``);
+nothing here is on the request path except ``build`` (``url_for``).
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .converters import DEFAULT_CONVERTERS
+from .exceptions import BuildError
+from .rules import Rule, parse_rule
+
+
+class RuleInfo(t.NamedTuple):
+    """What iterating a router yields, in registration order."""
+
+    rule: str
+    endpoint: t.Any
+    methods: frozenset
+
+
+class RuleTable:
+    __slots__ = ("router", "converters", "rules", "by_endpoint", "by_shape")
+
+    def __init__(self, router: t.Any) -> None:
+        self.router = router
+        #: name -> converter class; add custom converters here, as with
+        #: Flask's ``app.url_map.converters``.
+        self.converters: dict[str, t.Any] = dict(DEFAULT_CONVERTERS)
+        self.rules: list[Rule] = []
+        self.by_endpoint: dict[t.Any, list[Rule]] = {}
+        self.by_shape: dict[tuple, list[Rule]] = {}
+
+    def parse(self, rule: str, endpoint: t.Any, methods: t.Iterable[str]) -> Rule:
+        """Parse and validate ``rule``; record it. The caller inserts it."""
+        r = parse_rule(rule, endpoint, methods, self.converters, self.router)
+        shape = tuple(r.shape)
+        for other in self.by_shape.get(shape, ()):
+            clash = r.methods & other.methods
+            if clash:
+                raise ValueError(
+                    f"URL rule {rule!r} (endpoint {endpoint!r}) duplicates {other.rule!r} "
+                    f"already registered for endpoint {other.endpoint!r} "
+                    f"with methods {', '.join(sorted(clash))}"
+                )
+        self.by_shape.setdefault(shape, []).append(r)
+        self.rules.append(r)
+        # Werkzeug builds with the rule that uses the most values first;
+        # stable, so registration order breaks ties.
+        rules = self.by_endpoint.setdefault(endpoint, [])
+        rules.append(r)
+        rules.sort(key=lambda x: -len(x.arguments))
+        return r
+
+    def __iter__(self) -> t.Iterator[RuleInfo]:
+        for r in self.rules:
+            yield RuleInfo(r.rule, r.endpoint, r.methods)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
+        vals = {k: v for k, v in (values or {}).items() if v is not None}
+        rules = self.by_endpoint.get(endpoint)
+        if not rules:
+            raise BuildError(endpoint, vals, method, "no rule is registered for this endpoint")
+        # Like Werkzeug: without a method, GET rules are tried first.
+        for m in ("GET", None) if method is None else (method,):
+            for r in rules:
+                if (m is None or m in r.methods) and r.arguments <= vals.keys():
+                    url = r.build(vals)
+                    if url is not None:
+                        return url
+        reasons = []
+        for r in rules:
+            if method is not None and method not in r.methods:
+                reasons.append(f"{r.rule!r} does not allow {method}")
+            elif not r.arguments <= vals.keys():
+                missing = ", ".join(n for n in r.names if n not in vals)
+                reasons.append(f"{r.rule!r} needs {missing}")
+            else:
+                reasons.append(f"{r.rule!r} refused a value")
+        raise BuildError(endpoint, vals, method, "; ".join(reasons))
+
+
+def method_map(rules: list[Rule]) -> tuple[dict[str, tuple[Rule, frozenset]], frozenset]:
+    """For the rules ending at one tree node, in registration order: method ->
+    (the first rule allowing it, the methods of the rules before it), and all
+    their methods.  Werkzeug walks the list; the methods of the rules it
+    passes over are what a later 405 reports, so they travel with the rule."""
+    by_method: dict[str, tuple[Rule, frozenset]] = {}
+    seen: set[str] = set()
+    for r in rules:
+        for m in r.methods:
+            if m not in by_method:
+                by_method[m] = (r, frozenset(seen))
+        seen |= r.methods
+    return by_method, frozenset(seen)

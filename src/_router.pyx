@@ -1,0 +1,538 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The compiled router: the twin of ``fastdispatch/_router_py.py``.
+
+Same node structure, field and function names, in the same order; read one
+against the other (the module docstring there explains the search).  What
+differs is speed: typed nodes, loops over the path's characters in C, the
+built-in converters checked without regular expressions, and nothing
+allocated while searching: matched values are kept as (start, end) offsets
+into the path and cut out only for the rule that wins.
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
+from libc.string cimport memchr, memcmp
+
+from fastdispatch.routing.exceptions import MethodNotAllowed, NotFound, RequestRedirect
+from fastdispatch.routing.rules import C_IDENT, C_INT
+from fastdispatch.routing.table import RuleTable, method_map
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object o)
+    void* PyUnicode_DATA(object o)
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+    object PyUnicode_Substring(object s, Py_ssize_t start, Py_ssize_t end)
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
+    PyObject* PyDict_GetItem(object d, object key)
+    object PyLong_FromLongLong(long long v)
+
+# Must equal fastdispatch.routing.rules.K_*; checked when the module loads.
+cdef enum:
+    K_STRING = 1
+    K_INT = 2
+    K_FLOAT = 3
+    K_UUID = 4
+    K_ANY = 5
+    K_PATH = 6
+    K_REGEX = 7
+
+cdef enum:
+    NONE = 0
+    FOUND = 1
+    SLASH = 2  # Werkzeug's SlashRequired: ends the search at once
+
+cdef enum:
+    STACK_VALUES = 32
+
+cdef struct Ctx:
+    int kind           # the path's PEP 393 storage
+    void* data
+    Py_ssize_t n
+    PyObject* method
+    PyObject* have     # set of methods that matched the path elsewhere, or NULL
+    PyObject* leaf     # borrowed: the Leaf found
+    Py_ssize_t* spans  # (start, end) of each value, in path order
+    Py_ssize_t nspans
+
+
+cdef class Leaf:
+    """What a node holds for one method: the first rule allowing it, and the
+    methods of the rules Werkzeug passes over before reaching it."""
+    cdef readonly object rule
+    cdef object endpoint
+    cdef tuple names
+    cdef tuple conv_kinds
+    cdef bint all_ident
+    cdef frozenset before
+
+    def __init__(self, rule, frozenset before):
+        self.rule = rule
+        self.endpoint = rule.endpoint
+        self.names = rule.names
+        self.conv_kinds = rule.conv_kinds
+        self.all_ident = all(k[0] == C_IDENT for k in rule.conv_kinds)
+        self.before = before
+
+
+cdef class Node:
+    cdef readonly str prefix
+    cdef Py_ssize_t plen
+    cdef str indices  # first character of each child, in children's order
+    cdef list children
+    cdef list dynamic  # Edges sorted by weight; equal weights keep insertion order
+    cdef list rules
+    cdef dict by_method  # method -> Leaf
+    cdef frozenset all_methods
+
+    def __init__(self, str prefix):
+        self.prefix = prefix
+        self.plen = len(prefix)
+        self.indices = ""
+        self.children = []
+        self.dynamic = []
+        self.rules = []
+        self.by_method = {}
+        self.all_methods = frozenset()
+
+
+cdef class Edge:
+    """A dynamic part and the subtree after it."""
+    cdef object key
+    cdef object weight
+    cdef int kind
+    cdef Py_ssize_t lo, hi
+    cdef bint signed
+    cdef tuple items
+    cdef object regex
+    cdef tuple groups
+    cdef bint final, suffixed
+    cdef Node child
+
+    def __init__(self, part):
+        self.key = part.key
+        self.weight = part.weight
+        self.kind = part.kind
+        self.lo = part.lo
+        self.hi = part.hi
+        self.signed = part.signed
+        self.items = tuple(part.items)
+        self.regex = part.regex
+        self.groups = tuple(part.regex.groupindex[f"__werkzeug_{i}"] for i in range(part.nconv)) if part.regex else ()
+        self.final = part.final
+        self.suffixed = part.suffixed
+        self.child = Node("")
+
+
+cdef Node _insert_static(Node node, str text):
+    cdef Node child, split
+    cdef Py_ssize_t i, k
+    while text:
+        i = node.indices.find(text[0])
+        if i < 0:
+            child = Node(text)
+            node.indices += text[0]
+            node.children.append(child)
+            return child
+        child = node.children[i]
+        p = child.prefix
+        k = 1
+        while k < len(p) and k < len(text) and p[k] == text[k]:
+            k += 1
+        if k < len(p):
+            split = Node(p[:k])
+            child.prefix = p[k:]
+            child.plen = len(child.prefix)
+            split.indices = child.prefix[0]
+            split.children.append(child)
+            node.children[i] = split
+            child = split
+        node = child
+        text = text[k:]
+    return node
+
+
+cdef Node _insert_dynamic(Node node, part):
+    cdef Edge edge
+    cdef Py_ssize_t i
+    for edge in node.dynamic:
+        if edge.key == part.key:
+            return edge.child
+    edge = Edge(part)
+    i = len(node.dynamic)
+    while i and part.weight < (<Edge>node.dynamic[i - 1]).weight:
+        i -= 1
+    node.dynamic.insert(i, edge)
+    return edge.child
+
+
+cdef inline bint _startswith(Ctx* c, str p, Py_ssize_t plen, Py_ssize_t pos):
+    """path[pos:pos + plen] == p[:plen]"""
+    if pos + plen > c.n:
+        return False
+    cdef int pk = PyUnicode_KIND(p)
+    cdef void* pd = PyUnicode_DATA(p)
+    cdef Py_ssize_t i
+    if pk == c.kind:
+        return memcmp(<char*>c.data + pos * pk, pd, plen * pk) == 0
+    for i in range(plen):
+        if PyUnicode_READ(c.kind, c.data, pos + i) != PyUnicode_READ(pk, pd, i):
+            return False
+    return True
+
+
+cdef inline Py_ssize_t _find(Ctx* c, Py_UCS4 ch, Py_ssize_t pos):
+    """Index of ch in path[pos:], or the path's length."""
+    cdef const char* hit
+    cdef Py_ssize_t i
+    if c.kind == 1:
+        hit = <const char*>memchr(<char*>c.data + pos, <int>ch, c.n - pos)
+        return c.n if hit == NULL else hit - <char*>c.data
+    for i in range(pos, c.n):
+        if PyUnicode_READ(c.kind, c.data, i) == ch:
+            return i
+    return c.n
+
+
+cdef inline Py_ssize_t _index(str indices, Py_UCS4 ch):
+    cdef int k = PyUnicode_KIND(indices)
+    cdef void* d = PyUnicode_DATA(indices)
+    cdef Py_ssize_t i
+    for i in range(PyUnicode_GET_LENGTH(indices)):
+        if PyUnicode_READ(k, d, i) == ch:
+            return i
+    return -1
+
+
+cdef inline bint _digits(Ctx* c, Py_ssize_t pos, Py_ssize_t end):
+    """path[pos:end] is one or more decimal digits, as re's \\d+ (Unicode)."""
+    if pos >= end:
+        return False
+    while pos < end:
+        if not Py_UNICODE_ISDECIMAL(PyUnicode_READ(c.kind, c.data, pos)):
+            return False
+        pos += 1
+    return True
+
+
+cdef bint _check_int(Ctx* c, Py_ssize_t pos, Py_ssize_t end, bint signed):
+    if signed and pos < end and PyUnicode_READ(c.kind, c.data, pos) == u"-":
+        pos += 1
+    return _digits(c, pos, end)
+
+
+cdef bint _check_float(Ctx* c, Py_ssize_t pos, Py_ssize_t end, bint signed):
+    if signed and pos < end and PyUnicode_READ(c.kind, c.data, pos) == u"-":
+        pos += 1
+    cdef Py_ssize_t dot = _find(c, u".", pos)
+    if dot >= end:
+        return False
+    return _digits(c, pos, dot) and _digits(c, dot + 1, end)
+
+
+cdef bint _check_uuid(Ctx* c, Py_ssize_t pos, Py_ssize_t end):
+    cdef Py_ssize_t i
+    cdef Py_UCS4 ch
+    if end - pos != 36:
+        return False
+    for i in range(36):
+        ch = PyUnicode_READ(c.kind, c.data, pos + i)
+        if i == 8 or i == 13 or i == 18 or i == 23:
+            if ch != u"-":
+                return False
+        elif not (u"0" <= ch <= u"9" or u"a" <= ch <= u"f" or u"A" <= ch <= u"F"):
+            return False
+    return True
+
+
+cdef bint _check_any(Ctx* c, Py_ssize_t pos, Py_ssize_t end, tuple items):
+    cdef str item
+    for item in items:
+        if PyUnicode_GET_LENGTH(item) == end - pos and _startswith(c, item, end - pos, pos):
+            return True
+    return False
+
+
+cdef int _have_add(Ctx* c, frozenset methods) except -1:
+    if not methods:
+        return 0
+    if c.have == NULL:
+        have = set(methods)
+        c.have = <PyObject*>have
+        Py_INCREF(have)
+    else:
+        (<set>c.have).update(methods)
+    return 0
+
+
+cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
+    cdef Node child
+    cdef Edge edge
+    cdef Leaf leaf
+    cdef PyObject* hit
+    cdef Py_ssize_t i, end, nxt, mark, length, g, s, e
+    cdef int r
+    cdef bint ok
+    if pos == c.n:
+        if node.rules:
+            hit = PyDict_GetItem(node.by_method, <object>c.method)
+            if hit != NULL:
+                leaf = <Leaf>hit
+                _have_add(c, leaf.before)
+                c.leaf = hit
+                return FOUND
+            _have_add(c, node.all_methods)
+        i = _index(node.indices, u"/")
+        if i >= 0:
+            child = node.children[i]
+            if child.plen == 1 and PyDict_GetItem(child.by_method, <object>c.method) != NULL:
+                return SLASH
+    else:
+        i = _index(node.indices, PyUnicode_READ(c.kind, c.data, pos))
+        if i >= 0:
+            child = node.children[i]
+            if _startswith(c, child.prefix, child.plen, pos):
+                r = _lookup(child, path, pos + child.plen, c)
+                if r != NONE:
+                    return r
+            elif (child.plen == c.n - pos + 1 and child.prefix[child.plen - 1] == u"/"
+                  and _startswith(c, child.prefix, child.plen - 1, pos)):
+                # the path ends one "/" short of this child's rules
+                if PyDict_GetItem(child.by_method, <object>c.method) != NULL:
+                    return SLASH
+    if not node.dynamic:
+        return NONE
+    end = _find(c, u"/", pos)
+    mark = c.nspans
+    for edge in node.dynamic:
+        nxt = end
+        if edge.kind == K_STRING:
+            length = end - pos
+            if length < edge.lo or (edge.hi >= 0 and length > edge.hi):
+                continue
+        elif edge.kind == K_PATH:
+            if pos == c.n or PyUnicode_READ(c.kind, c.data, pos) == u"/" or _find(c, u"\n", pos + 1) < c.n:
+                continue
+            nxt = c.n
+        elif edge.kind == K_REGEX:
+            m = edge.regex.match(PyUnicode_Substring(path, pos, c.n if edge.final else end))
+            if m is None:
+                continue
+            for g in edge.groups:
+                s, e = m.span(g)
+                c.spans[c.nspans] = pos + s
+                c.spans[c.nspans + 1] = pos + e
+                c.nspans += 2
+            if edge.final:
+                nxt = c.n
+                if edge.suffixed:
+                    s, e = m.span(m.re.groups)
+                    if e > s:
+                        nxt = c.n - 1
+            r = _lookup(edge.child, path, nxt, c)
+            if r != NONE:
+                return r
+            c.nspans = mark
+            continue
+        else:
+            if edge.kind == K_INT:
+                ok = _check_int(c, pos, end, edge.signed)
+            elif edge.kind == K_ANY:
+                ok = _check_any(c, pos, end, edge.items)
+            elif edge.kind == K_FLOAT:
+                ok = _check_float(c, pos, end, edge.signed)
+            else:
+                ok = _check_uuid(c, pos, end)
+            if not ok:
+                continue
+        c.spans[c.nspans] = pos
+        c.spans[c.nspans + 1] = nxt
+        c.nspans += 2
+        r = _lookup(edge.child, path, nxt, c)
+        if r != NONE:
+            return r
+        c.nspans = mark
+    return NONE
+
+
+cdef object _to_int(str value, Ctx* c, Py_ssize_t start, Py_ssize_t end):
+    """int(value) for an ASCII number that fits; int() otherwise."""
+    cdef long long acc = 0
+    cdef bint neg = False
+    cdef Py_ssize_t i = start
+    cdef Py_UCS4 ch
+    if end - start > 18:
+        return int(value)
+    if PyUnicode_READ(c.kind, c.data, i) == u"-":
+        neg = True
+        i += 1
+    while i < end:
+        ch = PyUnicode_READ(c.kind, c.data, i)
+        if not (u"0" <= ch <= u"9"):
+            return int(value)  # other Unicode decimal digits
+        acc = acc * 10 + (<long long>ch - 48)  # 48: ord("0")
+        i += 1
+    return PyLong_FromLongLong(-acc if neg else acc)
+
+
+cdef dict _convert(Leaf leaf, str path, Ctx* c):
+    """The params dict, or None where a converter refuses its value."""
+    cdef dict params = {}
+    cdef Py_ssize_t i, start, end
+    cdef tuple ck
+    cdef int kind
+    for i in range(len(leaf.names)):
+        start = c.spans[2 * i]
+        end = c.spans[2 * i + 1]
+        value = PyUnicode_Substring(path, start, end)
+        if not leaf.all_ident:
+            ck = leaf.conv_kinds[i]
+            kind = ck[0]
+            if kind == C_INT:
+                fixed = ck[2]
+                if fixed and end - start != fixed:
+                    return None
+                try:
+                    value = _to_int(value, c, start, end)
+                except ValueError:  # more digits than int() takes: Werkzeug's 404 too
+                    return None
+                lo = ck[3]
+                hi = ck[4]
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    return None
+            elif kind != C_IDENT:
+                try:
+                    value = ck[1].to_python(value)
+                except ValueError:
+                    return None
+        params[leaf.names[i]] = value
+    return params
+
+
+cdef inline bint _is_upper_ascii(str s):
+    cdef int k = PyUnicode_KIND(s)
+    cdef void* d = PyUnicode_DATA(s)
+    cdef Py_ssize_t i
+    cdef Py_UCS4 ch
+    for i in range(PyUnicode_GET_LENGTH(s)):
+        ch = PyUnicode_READ(k, d, i)
+        if not (u"A" <= ch <= u"Z"):
+            return False
+    return True
+
+
+cdef class CompiledRouter:
+    """Werkzeug-compatible router, compiled (see the module docstring)."""
+
+    cdef object _table
+    cdef Node _root
+    cdef dict _static
+    cdef Py_ssize_t _max_values
+
+    def __init__(self):
+        self._table = RuleTable(self)
+        self._root = Node("")
+        self._static = {}
+        self._max_values = 0
+
+    @property
+    def converters(self):
+        return self._table.converters
+
+    def add(self, str rule, endpoint, methods=("GET",)):
+        r = self._table.parse(rule, endpoint, methods)
+        cdef Node node = self._root
+        for piece in r.pieces:
+            node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
+        node.rules.append(r)
+        by_method, node.all_methods = method_map(node.rules)
+        node.by_method = {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}
+        if len(r.pieces) == 1:
+            self._static[rule] = node
+        self._max_values = max(self._max_values, len(r.names))
+
+    def match(self, str method not None, str path not None):
+        cdef PyObject* hit
+        cdef Leaf leaf
+        cdef Ctx c
+        cdef Py_ssize_t stack_spans[2 * STACK_VALUES]
+        cdef int r
+        cdef dict params
+        # PERF: a static rule allowing the method is what the search would
+        # find first; one dict lookup settles it.
+        hit = PyDict_GetItem(self._static, path)
+        if hit != NULL:
+            hit = PyDict_GetItem((<Node>hit).by_method, method)
+            if hit != NULL:
+                return (<Leaf>hit).endpoint, {}
+        if not _is_upper_ascii(method):
+            method = method.upper()
+        if path and (path[0] != u"/" or (len(path) > 1 and path[1] == u"/")):
+            path = "/" + path.lstrip("/")  # as Werkzeug's MapAdapter does
+        c.kind = PyUnicode_KIND(path)
+        c.data = PyUnicode_DATA(path)
+        c.n = PyUnicode_GET_LENGTH(path)
+        c.method = <PyObject*>method
+        c.have = NULL
+        c.leaf = NULL
+        c.nspans = 0
+        c.spans = stack_spans
+        if self._max_values > STACK_VALUES:
+            c.spans = <Py_ssize_t*>PyMem_Malloc(2 * self._max_values * sizeof(Py_ssize_t))
+            if c.spans == NULL:
+                raise MemoryError()
+        try:
+            r = _lookup(self._root, path, 0, &c)
+            if r == SLASH:
+                raise RequestRedirect(path + "/")
+            if r == FOUND:
+                leaf = <Leaf>c.leaf
+                params = _convert(leaf, path, &c)
+                if params is not None:
+                    return leaf.endpoint, params
+            if c.have != NULL:
+                raise MethodNotAllowed(<object>c.have, method, path)
+            raise NotFound(path)
+        finally:
+            if c.have != NULL:
+                Py_DECREF(<object>c.have)
+            if c.spans != stack_spans:
+                PyMem_Free(c.spans)
+
+    def build(self, endpoint, values=None, method=None):
+        return self._table.build(endpoint, values, method)
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self):
+        return len(self._table)
+
+    def _dump(self):
+        """The tree as plain data, for tests (``tests/invariants.py``)."""
+        return _dump(self._root)
+
+    def __repr__(self):
+        return f"<CompiledRouter with {len(self._table)} rules>"
+
+
+cdef dict _dump(Node node):
+    cdef Edge e
+    dynamic = []
+    for e in node.dynamic:
+        dynamic.append((e.key, e.weight, _dump(e.child)))
+    return {
+        "prefix": node.prefix,
+        "indices": node.indices,
+        "children": [_dump(c) for c in node.children],
+        "dynamic": dynamic,
+        "rules": list(node.rules),
+    }
+
+
+def _check_kinds():
+    from fastdispatch.routing import rules
+    assert (rules.K_STRING, rules.K_INT, rules.K_FLOAT, rules.K_UUID, rules.K_ANY, rules.K_PATH, rules.K_REGEX) == (
+        K_STRING, K_INT, K_FLOAT, K_UUID, K_ANY, K_PATH, K_REGEX)
+
+_check_kinds()

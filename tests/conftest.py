@@ -1,0 +1,35 @@
+import json
+import os
+import pathlib
+
+import pytest
+
+from fastdispatch.routing import CompiledRouter, PythonRouter
+
+DATA = pathlib.Path(__file__).parent / "data"
+
+# An install made on purpose without the extension (FASTDISPATCH_NO_EXTENSIONS=1)
+# may skip the compiled twin; anywhere else its absence is a failure.
+PURE_INSTALL = os.environ.get("FASTDISPATCH_NO_EXTENSIONS", "") not in ("", "0")
+
+
+@pytest.fixture(params=["python", "compiled"])
+def router_cls(request):
+    """Every router test runs on both twins."""
+    if request.param == "python":
+        return PythonRouter
+    if CompiledRouter is None:
+        if PURE_INSTALL:
+            pytest.skip("installed with FASTDISPATCH_NO_EXTENSIONS=1")
+        pytest.fail("the compiled router fastdispatch._router was not built or does not import")
+    return CompiledRouter
+
+
+@pytest.fixture
+def router(router_cls):
+    return router_cls()
+
+
+def load_routes(name):
+    """[METHOD, rule] pairs: 'github' (203 routes) or 'static' (157)."""
+    return json.loads((DATA / "routes.json").read_text())[name]
