@@ -139,76 +139,91 @@ def _check_uuid(seg: str) -> bool:
 
 
 def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, have: set) -> Rule | None:
-    if pos == n:
-        if node.rules:
-            hit = node.by_method.get(method)
-            if hit is not None:
-                have.update(hit[1])
-                return hit[0]
-            have.update(node.all_methods)
-        i = node.indices.find("/")
-        if i >= 0:
-            slash = node.children[i]
-            if slash.prefix == "/" and method in slash.by_method:
-                raise _SlashRequired
-    else:
-        i = node.indices.find(path[pos])
-        if i >= 0:
-            child = node.children[i]
-            p = child.prefix
-            if path.startswith(p, pos):
-                rule = _lookup(child, path, pos + len(p), n, method, values, have)
-                if rule is not None:
-                    return rule
-            elif len(p) == n - pos + 1 and p[-1] == "/" and path.startswith(p[:-1], pos):
-                # the path ends one "/" short of this child's rules
-                if method in child.by_method:
+    # PERF: the last alternative at a node is a tail call, so it loops
+    # instead of recursing; a recursion is left only where there is
+    # something to come back to.
+    while True:
+        if pos == n:
+            if node.rules:
+                hit = node.by_method.get(method)
+                if hit is not None:
+                    have.update(hit[1])
+                    return hit[0]
+                have.update(node.all_methods)
+            i = node.indices.find("/")
+            if i >= 0:
+                slash = node.children[i]
+                if slash.prefix == "/" and method in slash.by_method:
                     raise _SlashRequired
-    if not node.dynamic:
-        return None
-    end = path.find("/", pos)
-    if end < 0:
-        end = n
-    mark = len(values)
-    for edge in node.dynamic:
-        kind = edge.kind
-        nxt = end
-        if kind == K_STRING:
-            length = end - pos
-            if length < edge.lo or (edge.hi >= 0 and length > edge.hi):
-                continue
-            values.append(path[pos:end])
-        elif kind == K_PATH:
-            if pos == n or path[pos] == "/" or path.find("\n", pos + 1) >= 0:
-                continue
-            values.append(path[pos:])
-            nxt = n
-        elif kind == K_REGEX:
-            m = edge.regex.match(path[pos:] if edge.final else path[pos:end])
-            if m is None:
-                continue
-            values.extend(m.group(g) for g in edge.groups)
-            if edge.final:
-                nxt = n - 1 if edge.suffixed and m.group(m.re.groups) == "/" else n
         else:
-            seg = path[pos:end]
-            if kind == K_INT:
-                ok = _check_int(seg, edge.signed)
-            elif kind == K_ANY:
-                ok = seg in edge.items
-            elif kind == K_FLOAT:
-                ok = _check_float(seg, edge.signed)
+            i = node.indices.find(path[pos])
+            if i >= 0:
+                child = node.children[i]
+                p = child.prefix
+                if path.startswith(p, pos):
+                    if not node.dynamic:
+                        node = child
+                        pos += len(p)
+                        continue
+                    rule = _lookup(child, path, pos + len(p), n, method, values, have)
+                    if rule is not None:
+                        return rule
+                elif len(p) == n - pos + 1 and p[-1] == "/" and path.startswith(p[:-1], pos):
+                    # the path ends one "/" short of this child's rules
+                    if method in child.by_method:
+                        raise _SlashRequired
+        dynamic = node.dynamic
+        if not dynamic:
+            return None
+        end = path.find("/", pos)
+        if end < 0:
+            end = n
+        mark = len(values)
+        last = len(dynamic) - 1
+        for k, edge in enumerate(dynamic):
+            kind = edge.kind
+            nxt = end
+            if kind == K_STRING:
+                length = end - pos
+                if length < edge.lo or (edge.hi >= 0 and length > edge.hi):
+                    continue
+                values.append(path[pos:end])
+            elif kind == K_PATH:
+                if pos == n or path[pos] == "/" or path.find("\n", pos + 1) >= 0:
+                    continue
+                values.append(path[pos:])
+                nxt = n
+            elif kind == K_REGEX:
+                m = edge.regex.match(path[pos:] if edge.final else path[pos:end])
+                if m is None:
+                    continue
+                values.extend(m.group(g) for g in edge.groups)
+                if edge.final:
+                    nxt = n - 1 if edge.suffixed and m.group(m.re.groups) == "/" else n
             else:
-                assert kind == K_UUID
-                ok = _check_uuid(seg)
-            if not ok:
-                continue
-            values.append(seg)
-        rule = _lookup(edge.child, path, nxt, n, method, values, have)
-        if rule is not None:
-            return rule
-        del values[mark:]
-    return None
+                seg = path[pos:end]
+                if kind == K_INT:
+                    ok = _check_int(seg, edge.signed)
+                elif kind == K_ANY:
+                    ok = seg in edge.items
+                elif kind == K_FLOAT:
+                    ok = _check_float(seg, edge.signed)
+                else:
+                    assert kind == K_UUID
+                    ok = _check_uuid(seg)
+                if not ok:
+                    continue
+                values.append(seg)
+            if k == last:
+                break
+            rule = _lookup(edge.child, path, nxt, n, method, values, have)
+            if rule is not None:
+                return rule
+            del values[mark:]
+        else:
+            return None
+        node = edge.child
+        pos = nxt
 
 
 class PythonRouter:

@@ -1,0 +1,52 @@
+"""The twin trio: the selector picks the compiled router, it really is
+compiled, FASTDISPATCH_PURE switches, and both twins build the same tree."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import fastdispatch.routing as routing
+
+from .conftest import PURE_INSTALL, load_routes
+from .invariants import check_tree
+
+
+def _selected(env_value):
+    env = dict(os.environ)
+    env.pop("FASTDISPATCH_PURE", None)
+    if env_value is not None:
+        env["FASTDISPATCH_PURE"] = env_value
+    code = "import fastdispatch.routing as r; print(r.Router.__name__, r.Router.__module__)"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+
+
+@pytest.mark.skipif(PURE_INSTALL, reason="installed with FASTDISPATCH_NO_EXTENSIONS=1")
+def test_compiled_router_is_loaded_by_default():
+    assert routing.CompiledRouter is not None, "fastdispatch._router was not built"
+    import fastdispatch._router as ext
+
+    assert ext.__file__.endswith((".so", ".pyd")), ext.__file__
+    assert routing.CompiledRouter.__module__ == "fastdispatch._router"
+    assert _selected(None) == ["CompiledRouter", "fastdispatch._router"]
+    assert _selected("0") == ["CompiledRouter", "fastdispatch._router"]
+
+
+def test_pure_switch():
+    assert _selected("1") == ["PythonRouter", "fastdispatch._router_py"]
+
+
+@pytest.mark.parametrize("table", ["github", "static"])
+def test_twins_build_the_same_tree(table):
+    if routing.CompiledRouter is None:
+        pytest.fail("fastdispatch._router was not built") if not PURE_INSTALL else pytest.skip("pure install")
+    trees = []
+    for cls in (routing.PythonRouter, routing.CompiledRouter):
+        router = cls()
+        for method, rule in load_routes(table):
+            router.add(rule, f"{method} {rule}", methods=[method])
+            check_tree(router)
+        trees.append(json.dumps(router._dump(), default=repr, sort_keys=True))
+    assert trees[0] == trees[1]
