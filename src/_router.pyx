@@ -44,13 +44,19 @@ cdef enum:
 
 cdef enum:
     STACK_VALUES = 32
+    MAX_HAVES = 8
 
 cdef struct Ctx:
     int kind           # the path's PEP 393 storage
     void* data
     Py_ssize_t n
     PyObject* method
-    PyObject* have     # set of methods that matched the path elsewhere, or NULL
+    # The methods that matched the path elsewhere (for a 405), gathered as
+    # borrowed frozensets owned by the nodes: nothing is allocated unless
+    # the match fails; past MAX_HAVES they are merged into the set `have`.
+    PyObject* haves[MAX_HAVES]
+    int nhaves
+    PyObject* have
     PyObject* leaf     # borrowed: the Leaf found
     Py_ssize_t* spans  # (start, end) of each value, in path order
     Py_ssize_t nspans
@@ -254,15 +260,27 @@ cdef bint _check_any(Ctx* c, Py_ssize_t pos, Py_ssize_t end, tuple items):
 
 
 cdef int _have_add(Ctx* c, frozenset methods) except -1:
+    cdef int i
     if not methods:
         return 0
+    if c.nhaves < MAX_HAVES:
+        c.haves[c.nhaves] = <PyObject*>methods
+        c.nhaves += 1
+        return 0
     if c.have == NULL:
-        have = set(methods)
+        have = set()
         c.have = <PyObject*>have
         Py_INCREF(have)
-    else:
-        (<set>c.have).update(methods)
+    (<set>c.have).update(methods)
     return 0
+
+
+cdef set _have_set(Ctx* c):
+    cdef set have = set() if c.have == NULL else set(<object>c.have)
+    cdef int i
+    for i in range(c.nhaves):
+        have.update(<frozenset>c.haves[i])
+    return have
 
 
 cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
@@ -474,6 +492,7 @@ cdef class CompiledRouter:
         c.n = PyUnicode_GET_LENGTH(path)
         c.method = <PyObject*>method
         c.have = NULL
+        c.nhaves = 0
         c.leaf = NULL
         c.nspans = 0
         c.spans = stack_spans
@@ -490,8 +509,9 @@ cdef class CompiledRouter:
                 params = _convert(leaf, path, &c)
                 if params is not None:
                     return leaf.endpoint, params
-            if c.have != NULL:
-                raise MethodNotAllowed(<object>c.have, method, path)
+            have = _have_set(&c)
+            if have:
+                raise MethodNotAllowed(have, method, path)
             raise NotFound(path)
         finally:
             if c.have != NULL:
