@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ._codegen_py import compile_tree
 from .routing.exceptions import MethodNotAllowed, NotFound, RequestRedirect
 from .routing.rules import (
     C_IDENT,
@@ -229,12 +230,13 @@ def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, 
 class PythonRouter:
     """Werkzeug-compatible router in pure Python (see the module docstring)."""
 
-    __slots__ = ("_table", "_root", "_static")
+    __slots__ = ("_table", "_root", "_static", "_matcher")
 
     def __init__(self) -> None:
         self._table = RuleTable(self)
         self._root = Node("")
         self._static: dict[str, Node] = {}
+        self._matcher: t.Callable | None = None  # the tree compiled, made on first match
 
     @property
     def converters(self) -> dict[str, t.Any]:
@@ -249,6 +251,12 @@ class PythonRouter:
         node.by_method, node.all_methods = method_map(node.rules)
         if len(r.pieces) == 1:
             self._static[rule] = node
+        self._matcher = None
+
+    def _compile(self) -> t.Callable:
+        helpers = {"_check_float": _check_float, "_check_uuid": _check_uuid}
+        self._matcher = compile_tree(self._root, _lookup, _SlashRequired, helpers)
+        return self._matcher
 
     def match(self, method: str, path: str) -> tuple[t.Any, dict[str, t.Any]]:
         # PERF: a static rule allowing the method is what the search would
@@ -263,13 +271,13 @@ class PythonRouter:
         method = method.upper()
         if path and (path[0] != "/" or path[1:2] == "/"):
             path = "/" + path.lstrip("/")  # as Werkzeug's MapAdapter does
-        values: list[str] = []
         have: set[str] = set()
         try:
-            rule = _lookup(self._root, path, 0, len(path), method, values, have)
+            found = (self._matcher or self._compile())(path, len(path), method, have)
         except _SlashRequired:
             raise RequestRedirect(path + "/") from None
-        if rule is not None:
+        if found is not None:
+            rule, values = found
             params = _convert(rule, values)
             if params is not None:
                 return rule.endpoint, params
@@ -294,7 +302,7 @@ class PythonRouter:
         return f"<PythonRouter with {len(self._table)} rules>"
 
 
-def _convert(rule: Rule, values: list[str]) -> dict[str, t.Any] | None:
+def _convert(rule: Rule, values: t.Sequence[str]) -> dict[str, t.Any] | None:
     params = {}
     for name, (kind, conv, fixed, lo, hi), value in zip(rule.names, rule.conv_kinds, values):
         if kind == C_IDENT:

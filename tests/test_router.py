@@ -369,3 +369,25 @@ def test_adversarial_paths(router, path):
         router.match("GET", path)
     except (NotFound, RequestRedirect, MethodNotAllowed):
         pass
+
+
+@pytest.mark.parametrize("rules, method, path, expected", CASES)
+def test_match_by_tree_walk(monkeypatch, rules, method, path, expected):
+    """The pure router compiles its tree to Python; where nesting gets too
+    deep it hands the subtree to the tree walk. Force the walk everywhere."""
+    from fastdispatch import _codegen_py
+    from fastdispatch.routing import PythonRouter
+
+    monkeypatch.setattr(_codegen_py, "_MAX_INDENT", 0)
+    router = make(PythonRouter, *rules)
+    assert outcome(router, method, path) == expected
+    assert "_lookup(" in (router._matcher or router._compile()).source
+
+
+def test_deep_rules_fall_back_to_the_walk(router_cls):
+    deep = "".join(f"/s{i}/<v{i}>" for i in range(60))
+    router = make(router_cls, deep, "/s0/<x>/t")
+    path = "".join(f"/s{i}/{i}" for i in range(60))
+    assert router.match("GET", path) == (deep, {f"v{i}": str(i) for i in range(60)})
+    assert outcome(router, "GET", path + "/") == "404"
+    assert router.match("GET", "/s0/1/t") == ("/s0/<x>/t", {"x": "1"})
