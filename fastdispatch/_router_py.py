@@ -249,7 +249,7 @@ class PythonRouter:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
         node.rules.append(r)
         node.by_method, node.all_methods = method_map(node.rules)
-        if len(r.pieces) == 1:
+        if len(r.pieces) == 1 and rule[1:2] != "/":  # "//x" paths become "/x" first
             self._static[rule] = node
         self._matcher = None
 
@@ -275,7 +275,7 @@ class PythonRouter:
         try:
             found = (self._matcher or self._compile())(path, len(path), method, have)
         except _SlashRequired:
-            raise RequestRedirect(path + "/") from None
+            raise RequestRedirect("/" + (path + "/").lstrip("/")) from None  # as make_redirect_url
         if found is not None:
             rule, values = found
             params = _convert(rule, values)

@@ -465,7 +465,7 @@ cdef class CompiledRouter:
         node.rules.append(r)
         by_method, node.all_methods = method_map(node.rules)
         node.by_method = {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}
-        if len(r.pieces) == 1:
+        if len(r.pieces) == 1 and rule[1:2] != "/":  # "//x" paths become "/x" first
             self._static[rule] = node
         self._max_values = max(self._max_values, len(r.names))
 
@@ -503,7 +503,7 @@ cdef class CompiledRouter:
         try:
             r = _lookup(self._root, path, 0, &c)
             if r == SLASH:
-                raise RequestRedirect(path + "/")
+                raise RequestRedirect("/" + (path + "/").lstrip("/"))  # as make_redirect_url
             if r == FOUND:
                 leaf = <Leaf>c.leaf
                 params = _convert(leaf, path, &c)
