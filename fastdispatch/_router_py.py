@@ -166,9 +166,11 @@ def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, 
                         node = child
                         pos += len(p)
                         continue
+                    mark = len(values)
                     rule = _lookup(child, path, pos + len(p), n, method, values, have)
                     if rule is not None:
                         return rule
+                    del values[mark:]  # a tail call below may have left values
                 elif len(p) == n - pos + 1 and p[-1] == "/" and path.startswith(p[:-1], pos):
                     # the path ends one "/" short of this child's rules
                     if method in child.by_method:

@@ -90,6 +90,12 @@ cdef class Node:
     cdef list rules
     cdef dict by_method  # method -> Leaf
     cdef frozenset all_methods
+    # PERF: the lists above as C arrays (borrowed: the lists own them), so
+    # the search reads them without list or str machinery; _sync after any change.
+    cdef Py_ssize_t nkids, ndyn
+    cdef Py_UCS4* idx
+    cdef PyObject** kids
+    cdef PyObject** dyn
 
     def __init__(self, str prefix):
         self.prefix = prefix
@@ -100,6 +106,30 @@ cdef class Node:
         self.rules = []
         self.by_method = {}
         self.all_methods = frozenset()
+
+    cdef int _sync(self) except -1:
+        cdef Py_ssize_t i
+        PyMem_Free(self.idx)
+        PyMem_Free(self.kids)
+        PyMem_Free(self.dyn)
+        self.nkids = len(self.children)
+        self.ndyn = len(self.dynamic)
+        self.idx = <Py_UCS4*>PyMem_Malloc((self.nkids + 1) * sizeof(Py_UCS4))
+        self.kids = <PyObject**>PyMem_Malloc((self.nkids + 1) * sizeof(PyObject*))
+        self.dyn = <PyObject**>PyMem_Malloc((self.ndyn + 1) * sizeof(PyObject*))
+        if self.idx == NULL or self.kids == NULL or self.dyn == NULL:
+            raise MemoryError()
+        for i in range(self.nkids):
+            self.idx[i] = self.indices[i]
+            self.kids[i] = <PyObject*>self.children[i]
+        for i in range(self.ndyn):
+            self.dyn[i] = <PyObject*>self.dynamic[i]
+        return 0
+
+    def __dealloc__(self):
+        PyMem_Free(self.idx)
+        PyMem_Free(self.kids)
+        PyMem_Free(self.dyn)
 
 
 cdef class Edge:
@@ -139,6 +169,7 @@ cdef Node _insert_static(Node node, str text):
             child = Node(text)
             node.indices += text[0]
             node.children.append(child)
+            node._sync()
             return child
         child = node.children[i]
         p = child.prefix
@@ -152,6 +183,8 @@ cdef Node _insert_static(Node node, str text):
             split.indices = child.prefix[0]
             split.children.append(child)
             node.children[i] = split
+            split._sync()
+            node._sync()
             child = split
         node = child
         text = text[k:]
@@ -169,6 +202,7 @@ cdef Node _insert_dynamic(Node node, part):
     while i and part.weight < (<Edge>node.dynamic[i - 1]).weight:
         i -= 1
     node.dynamic.insert(i, edge)
+    node._sync()
     return edge.child
 
 
@@ -198,16 +232,6 @@ cdef inline Py_ssize_t _find(Ctx* c, Py_UCS4 ch, Py_ssize_t pos):
         if PyUnicode_READ(c.kind, c.data, i) == ch:
             return i
     return c.n
-
-
-cdef inline Py_ssize_t _index(str indices, Py_UCS4 ch):
-    cdef int k = PyUnicode_KIND(indices)
-    cdef void* d = PyUnicode_DATA(indices)
-    cdef Py_ssize_t i
-    for i in range(PyUnicode_GET_LENGTH(indices)):
-        if PyUnicode_READ(k, d, i) == ch:
-            return i
-    return -1
 
 
 cdef inline bint _digits(Ctx* c, Py_ssize_t pos, Py_ssize_t end):
@@ -283,94 +307,120 @@ cdef set _have_set(Ctx* c):
     return have
 
 
+cdef inline Py_ssize_t _index(Node node, Py_UCS4 ch):
+    cdef Py_ssize_t i
+    for i in range(node.nkids):
+        if node.idx[i] == ch:
+            return i
+    return -1
+
+
 cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
+    # PERF: the last alternative at a node is a tail call, so it loops
+    # instead of recursing; a recursion is left only where there is
+    # something to come back to.
     cdef Node child
     cdef Edge edge
     cdef Leaf leaf
     cdef PyObject* hit
-    cdef Py_ssize_t i, end, nxt, mark, length, g, s, e
+    cdef Py_ssize_t i, k, end, nxt, mark, length, g, s, e
     cdef int r
     cdef bint ok
-    if pos == c.n:
-        if node.rules:
-            hit = PyDict_GetItem(node.by_method, <object>c.method)
-            if hit != NULL:
-                leaf = <Leaf>hit
-                _have_add(c, leaf.before)
-                c.leaf = hit
-                return FOUND
-            _have_add(c, node.all_methods)
-        i = _index(node.indices, u"/")
-        if i >= 0:
-            child = node.children[i]
-            if child.plen == 1 and PyDict_GetItem(child.by_method, <object>c.method) != NULL:
-                return SLASH
-    else:
-        i = _index(node.indices, PyUnicode_READ(c.kind, c.data, pos))
-        if i >= 0:
-            child = node.children[i]
-            if _startswith(c, child.prefix, child.plen, pos):
-                r = _lookup(child, path, pos + child.plen, c)
+    while True:
+        if pos == c.n:
+            if node.rules:
+                hit = PyDict_GetItem(node.by_method, <object>c.method)
+                if hit != NULL:
+                    leaf = <Leaf>hit
+                    _have_add(c, leaf.before)
+                    c.leaf = hit
+                    return FOUND
+                _have_add(c, node.all_methods)
+            i = _index(node, u"/")
+            if i >= 0:
+                child = <Node>node.kids[i]
+                if child.plen == 1 and PyDict_GetItem(child.by_method, <object>c.method) != NULL:
+                    return SLASH
+        else:
+            i = _index(node, PyUnicode_READ(c.kind, c.data, pos))
+            if i >= 0:
+                child = <Node>node.kids[i]
+                if _startswith(c, child.prefix, child.plen, pos):
+                    if node.ndyn == 0:
+                        node = child
+                        pos += child.plen
+                        continue
+                    mark = c.nspans
+                    r = _lookup(child, path, pos + child.plen, c)
+                    if r != NONE:
+                        return r
+                    c.nspans = mark  # a tail call below may have left values
+                elif (child.plen == c.n - pos + 1 and child.prefix[child.plen - 1] == u"/"
+                      and _startswith(c, child.prefix, child.plen - 1, pos)):
+                    # the path ends one "/" short of this child's rules
+                    if PyDict_GetItem(child.by_method, <object>c.method) != NULL:
+                        return SLASH
+        if node.ndyn == 0:
+            return NONE
+        end = _find(c, u"/", pos)
+        mark = c.nspans
+        for k in range(node.ndyn):
+            edge = <Edge>node.dyn[k]
+            nxt = end
+            if edge.kind == K_STRING:
+                length = end - pos
+                if length < edge.lo or (edge.hi >= 0 and length > edge.hi):
+                    continue
+            elif edge.kind == K_PATH:
+                if pos == c.n or PyUnicode_READ(c.kind, c.data, pos) == u"/" or _find(c, u"\n", pos + 1) < c.n:
+                    continue
+                nxt = c.n
+            elif edge.kind == K_REGEX:
+                m = edge.regex.match(PyUnicode_Substring(path, pos, c.n if edge.final else end))
+                if m is None:
+                    continue
+                for g in edge.groups:
+                    s, e = m.span(g)
+                    c.spans[c.nspans] = pos + s
+                    c.spans[c.nspans + 1] = pos + e
+                    c.nspans += 2
+                if edge.final:
+                    nxt = c.n
+                    if edge.suffixed:
+                        s, e = m.span(m.re.groups)
+                        if e > s:
+                            nxt = c.n - 1
+                if k == node.ndyn - 1:
+                    break
+                r = _lookup(edge.child, path, nxt, c)
                 if r != NONE:
                     return r
-            elif (child.plen == c.n - pos + 1 and child.prefix[child.plen - 1] == u"/"
-                  and _startswith(c, child.prefix, child.plen - 1, pos)):
-                # the path ends one "/" short of this child's rules
-                if PyDict_GetItem(child.by_method, <object>c.method) != NULL:
-                    return SLASH
-    if not node.dynamic:
-        return NONE
-    end = _find(c, u"/", pos)
-    mark = c.nspans
-    for edge in node.dynamic:
-        nxt = end
-        if edge.kind == K_STRING:
-            length = end - pos
-            if length < edge.lo or (edge.hi >= 0 and length > edge.hi):
+                c.nspans = mark
                 continue
-        elif edge.kind == K_PATH:
-            if pos == c.n or PyUnicode_READ(c.kind, c.data, pos) == u"/" or _find(c, u"\n", pos + 1) < c.n:
-                continue
-            nxt = c.n
-        elif edge.kind == K_REGEX:
-            m = edge.regex.match(PyUnicode_Substring(path, pos, c.n if edge.final else end))
-            if m is None:
-                continue
-            for g in edge.groups:
-                s, e = m.span(g)
-                c.spans[c.nspans] = pos + s
-                c.spans[c.nspans + 1] = pos + e
-                c.nspans += 2
-            if edge.final:
-                nxt = c.n
-                if edge.suffixed:
-                    s, e = m.span(m.re.groups)
-                    if e > s:
-                        nxt = c.n - 1
+            else:
+                if edge.kind == K_INT:
+                    ok = _check_int(c, pos, end, edge.signed)
+                elif edge.kind == K_ANY:
+                    ok = _check_any(c, pos, end, edge.items)
+                elif edge.kind == K_FLOAT:
+                    ok = _check_float(c, pos, end, edge.signed)
+                else:
+                    ok = _check_uuid(c, pos, end)
+                if not ok:
+                    continue
+            c.spans[c.nspans] = pos
+            c.spans[c.nspans + 1] = nxt
+            c.nspans += 2
+            if k == node.ndyn - 1:
+                break
             r = _lookup(edge.child, path, nxt, c)
             if r != NONE:
                 return r
             c.nspans = mark
-            continue
         else:
-            if edge.kind == K_INT:
-                ok = _check_int(c, pos, end, edge.signed)
-            elif edge.kind == K_ANY:
-                ok = _check_any(c, pos, end, edge.items)
-            elif edge.kind == K_FLOAT:
-                ok = _check_float(c, pos, end, edge.signed)
-            else:
-                ok = _check_uuid(c, pos, end)
-            if not ok:
-                continue
-        c.spans[c.nspans] = pos
-        c.spans[c.nspans + 1] = nxt
-        c.nspans += 2
-        r = _lookup(edge.child, path, nxt, c)
-        if r != NONE:
-            return r
-        c.nspans = mark
-    return NONE
+            return NONE
+        node = edge.child
+        pos = nxt
 
 
 cdef object _to_int(str value, Ctx* c, Py_ssize_t start, Py_ssize_t end):

@@ -67,6 +67,8 @@ CASES = [
     # backtracking
     (["/a/<x>/c", "/a/b/d"], "GET", "/a/b/c", ("/a/<x>/c", {"x": "b"})),
     (["/a/b/d", "/a/<x>/c"], "GET", "/a/b/d", ("/a/b/d", {})),
+    # values taken in a branch that failed are dropped
+    (["/s/<a>/q", "/<b>/<c>/r"], "GET", "/s/1/r", ("/<b>/<c>/r", {"b": "s", "c": "1"})),
     # trailing slashes: redirect to the slash form, never the reverse
     (["/dir/"], "GET", "/dir", ("308", "/dir/")),
     (["/file"], "GET", "/file/", "404"),
@@ -391,3 +393,9 @@ def test_deep_rules_fall_back_to_the_walk(router_cls):
     assert router.match("GET", path) == (deep, {f"v{i}": str(i) for i in range(60)})
     assert outcome(router, "GET", path + "/") == "404"
     assert router.match("GET", "/s0/1/t") == ("/s0/<x>/t", {"x": "1"})
+
+
+def test_rule_with_lone_surrogate_is_refused(router):
+    # Werkzeug refuses it too (it cannot quote it for building)
+    with pytest.raises(ValueError, match="not encodable as UTF-8"):
+        router.add("/\udcff/<x>", "e")

@@ -196,6 +196,10 @@ class Rule:
         rule = self.rule
         if not isinstance(rule, str) or not rule.startswith("/"):
             raise ValueError(f"URL rule {rule!r} must be a string starting with a slash")
+        try:
+            rule.encode("utf-8")
+        except UnicodeEncodeError as e:  # a lone surrogate: no URL can be built from it
+            raise self._error(f"not encodable as UTF-8 ({e.reason} at position {e.start})") from None
         parts: list[t.Any] = [""]  # the empty segment before the leading slash
         content, static, final, nconv = "", True, False, 0
         static_weights: list[tuple[int, int]] = []
