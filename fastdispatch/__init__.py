@@ -1,3 +1,35 @@
-"""fastdispatch: a Flask-style WSGI dispatcher with a compiled router."""
+"""fastdispatch: a Flask-style WSGI dispatcher with a compiled router.
+
+A Flask app written against the common API ports by changing its imports:
+``from fastdispatch import App, Blueprint, request, jsonify, abort, ...``.
+"""
 
 __version__ = "0.1.0"
+
+from .app import App
+from .blueprints import Blueprint
+from .ctx import current_app, g, has_app_context, has_request_context, request
+from .exceptions import HTTPException, abort
+from .helpers import make_response, url_for
+from .response import Response, jsonify, redirect
+
+Flask = App  # so that `from fastdispatch import Flask` ports a file unchanged
+
+__all__ = [
+    "__version__",
+    "App",
+    "Flask",
+    "Blueprint",
+    "request",
+    "g",
+    "current_app",
+    "has_request_context",
+    "has_app_context",
+    "Response",
+    "make_response",
+    "jsonify",
+    "redirect",
+    "abort",
+    "url_for",
+    "HTTPException",
+]

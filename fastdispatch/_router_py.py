@@ -244,8 +244,8 @@ class PythonRouter:
     def converters(self) -> dict[str, t.Any]:
         return self._table.converters
 
-    def add(self, rule: str, endpoint: t.Any, methods: t.Iterable[str] = ("GET",)) -> None:
-        r = self._table.parse(rule, endpoint, methods)
+    def add(self, rule: str, endpoint: t.Any, methods: t.Iterable[str] = ("GET",), *, automatic: t.Iterable[str] = ()) -> None:
+        r = self._table.parse(rule, endpoint, methods, automatic)
         node = self._root
         for piece in r.pieces:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)

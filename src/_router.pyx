@@ -507,8 +507,8 @@ cdef class CompiledRouter:
     def converters(self):
         return self._table.converters
 
-    def add(self, str rule, endpoint, methods=("GET",)):
-        r = self._table.parse(rule, endpoint, methods)
+    def add(self, str rule, endpoint, methods=("GET",), *, automatic=()):
+        r = self._table.parse(rule, endpoint, methods, automatic)
         cdef Node node = self._root
         for piece in r.pieces:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)

@@ -211,8 +211,6 @@ def refused(cls, rules, converters=None):
     for i, (rule, endpoint, methods) in enumerate(rules):
         try:
             router.add(rule, endpoint, methods=methods)
-        except ValueError:
-            return i, None
         except Exception as e:  # noqa: BLE001 - Werkzeug raises other types too
             return i, e
     return None, router
@@ -232,11 +230,11 @@ def build_all(table, converters=None):
         accepted.append((rule, endpoint, methods))
     routers = {}
     bad, oracle = refused(WerkzeugOracle, accepted, converters)
-    assert bad is None, f"Werkzeug refuses {accepted[bad][0]!r}, which fastdispatch accepted (error: {oracle!r})"
+    assert bad is None, f"Werkzeug refuses {accepted[bad][0]!r}, which fastdispatch accepted ({type(oracle).__name__}: {oracle})"
     routers["werkzeug"] = oracle
     for name, cls in twins():
         bad, router = refused(cls, accepted, converters)
-        assert bad is None, f"{cls.__name__} refuses {accepted[bad][0]!r}, which PythonRouter accepted ({router!r})"
+        assert bad is None, f"{cls.__name__} refuses {accepted[bad][0]!r}, which PythonRouter accepted ({type(router).__name__}: {router})"
         routers[name] = router
     return accepted, routers
 

@@ -399,3 +399,12 @@ def test_rule_with_lone_surrogate_is_refused(router):
     # Werkzeug refuses it too (it cannot quote it for building)
     with pytest.raises(ValueError, match="not encodable as UTF-8"):
         router.add("/\udcff/<x>", "e")
+
+
+def test_automatic_methods_do_not_clash(router):
+    # Flask adds OPTIONS to every rule; two views on one path must not clash on it
+    router.add("/r", "read", methods=["GET", "OPTIONS"], automatic=["OPTIONS"])
+    router.add("/r", "write", methods=["POST", "OPTIONS"], automatic=["options"])
+    assert router.match("OPTIONS", "/r") == ("read", {})
+    with pytest.raises(ValueError, match="duplicates"):
+        router.add("/r", "again", methods=["POST"])

@@ -173,12 +173,13 @@ class Part:
 class Rule:
     """One registered rule: what the trees store at a leaf, and its builder."""
 
-    __slots__ = ("rule", "endpoint", "methods", "pieces", "converters", "names", "conv_kinds", "arguments", "shape", "_build_ops")
+    __slots__ = ("rule", "endpoint", "methods", "explicit", "pieces", "converters", "names", "conv_kinds", "arguments", "shape", "_build_ops")
 
     def __init__(self, rule: str, endpoint: t.Any, methods: frozenset, converters: t.Mapping[str, t.Any], router: t.Any) -> None:
         self.rule = rule
         self.endpoint = endpoint
         self.methods = methods
+        self.explicit = methods  # the methods a duplicate check compares
         self.converters: dict[str, t.Any] = {}
         self.pieces: list[t.Any] = []
         self.shape: list[t.Any] = []

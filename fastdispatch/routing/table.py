@@ -34,12 +34,14 @@ class RuleTable:
         self.by_endpoint: dict[t.Any, list[Rule]] = {}
         self.by_shape: dict[tuple, list[Rule]] = {}
 
-    def parse(self, rule: str, endpoint: t.Any, methods: t.Iterable[str]) -> Rule:
-        """Parse and validate ``rule``; record it. The caller inserts it."""
+    def parse(self, rule: str, endpoint: t.Any, methods: t.Iterable[str], automatic: t.Iterable[str] = ()) -> Rule:
+        """Parse and validate ``rule``; record it. The caller inserts it.
+        ``automatic`` methods (Flask's implicit OPTIONS) never clash."""
         r = parse_rule(rule, endpoint, methods, self.converters, self.router)
+        r.explicit = r.methods - {m.upper() for m in automatic}
         shape = tuple(r.shape)
         for other in self.by_shape.get(shape, ()):
-            clash = r.methods & other.methods
+            clash = r.explicit & other.explicit
             if clash:
                 raise ValueError(
                     f"URL rule {rule!r} (endpoint {endpoint!r}) duplicates {other.rule!r} "

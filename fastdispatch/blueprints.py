@@ -1,0 +1,48 @@
+"""``Blueprint``: a group of views, handlers and hooks registered on an app
+under a name (endpoint prefix) and an optional URL prefix, as in Flask.
+
+Nested blueprints are not supported (see the issue notes)."""
+
+from __future__ import annotations
+
+import typing as t
+
+from .scaffold import Scaffold
+
+if t.TYPE_CHECKING:
+    from .app import App
+
+
+class Blueprint(Scaffold):
+    def __init__(self, name: str, import_name: str, url_prefix: str | None = None) -> None:
+        if not name:
+            raise ValueError("'name' may not be empty.")
+        if "." in name:
+            raise ValueError("'name' may not contain a dot '.' character.")
+        super().__init__(import_name)
+        self.name = name
+        self.url_prefix = url_prefix
+        self._rules: list[tuple[str, str | None, t.Callable[..., t.Any] | None, dict[str, t.Any]]] = []
+        self._registered: list[App] = []
+
+    def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
+        if endpoint and "." in endpoint:
+            raise ValueError("'endpoint' may not contain a dot '.' character.")
+        if view_func is not None and "." in getattr(view_func, "__name__", ""):
+            raise ValueError("'view_func' name may not contain a dot '.' character.")
+        if self._registered:
+            raise AssertionError(
+                f"The setup method 'add_url_rule' can no longer be called on the blueprint '{self.name}'. "
+                "It has already been registered at least once."
+            )
+        self._rules.append((rule, endpoint, view_func, options))
+
+    def register(self, app: App, name: str, options: dict[str, t.Any]) -> None:
+        url_prefix = options.get("url_prefix", self.url_prefix)
+        for rule, endpoint, view_func, rule_options in self._rules:
+            if url_prefix is not None:
+                rule = "/".join((url_prefix.rstrip("/"), rule.lstrip("/"))) if rule else url_prefix
+            if endpoint is None:
+                endpoint = view_func.__name__ if view_func is not None else None
+            app.add_url_rule(rule, f"{name}.{endpoint}", view_func, **rule_options)
+        self._registered.append(app)

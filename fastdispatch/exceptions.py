@@ -1,0 +1,476 @@
+"""HTTP exceptions: raise one in a view (or ``abort(code)``) to answer with
+that status and Werkzeug's default HTML error page.
+
+Class names, attributes, descriptions and the page markup are Werkzeug
+3.1's, so the pages a ported Flask app serves are byte-identical to what
+Flask serves.  Standard library only.
+
+Nothing from ``.response`` is imported at module level (Werkzeug's pattern
+too): ``datastructures`` imports this module for ``BadRequest``, and
+``response`` imports ``datastructures``, so a top-level import here would
+be circular.  The error path pays for the deferred imports, not requests.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from datetime import datetime
+
+from .ctx import _cv
+
+if t.TYPE_CHECKING:
+    from .response import Response
+
+__all__ = [
+    "HTTPException",
+    "BadRequest",
+    "BadRequestKeyError",
+    "ClientDisconnected",
+    "SecurityError",
+    "BadHost",
+    "Unauthorized",
+    "Forbidden",
+    "NotFound",
+    "MethodNotAllowed",
+    "NotAcceptable",
+    "RequestTimeout",
+    "Conflict",
+    "Gone",
+    "LengthRequired",
+    "PreconditionFailed",
+    "RequestEntityTooLarge",
+    "RequestURITooLarge",
+    "UnsupportedMediaType",
+    "RequestedRangeNotSatisfiable",
+    "ExpectationFailed",
+    "ImATeapot",
+    "MisdirectedRequest",
+    "UnprocessableEntity",
+    "Locked",
+    "FailedDependency",
+    "PreconditionRequired",
+    "TooManyRequests",
+    "RequestHeaderFieldsTooLarge",
+    "UnavailableForLegalReasons",
+    "InternalServerError",
+    "NotImplemented",
+    "BadGateway",
+    "ServiceUnavailable",
+    "GatewayTimeout",
+    "HTTPVersionNotSupported",
+    "RequestRedirect",
+    "RoutingRedirect",
+    "default_exceptions",
+    "Aborter",
+    "abort",
+]
+
+
+class HTTPException(Exception):
+    """Base of the HTTP errors.  ``get_response()`` is the error page;
+    the exception is also a WSGI application serving it."""
+
+    code: int | None = None
+    description: str | None = None
+
+    def __init__(self, description: str | None = None, response: Response | None = None) -> None:
+        super().__init__()
+        if description is not None:
+            self.description = description
+        #: a ready response to send instead of the error page (``abort(response)``)
+        self.response = response
+
+    @property
+    def name(self) -> str:
+        """The reason phrase, e.g. ``"Not Found"``."""
+        from .response import HTTP_STATUS_CODES
+
+        return HTTP_STATUS_CODES.get(self.code, "Unknown Error")  # type: ignore[arg-type]
+
+    def get_description(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> str:
+        from .response import _escape
+
+        description = "" if self.description is None else self.description
+        return f"<p>{_escape(description).replace(chr(10), '<br>')}</p>"
+
+    def get_body(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> str:
+        """The HTML error page."""
+        from .response import _escape
+
+        name = _escape(self.name)
+        return f"<!doctype html>\n<html lang=en>\n<title>{self.code} {name}</title>\n<h1>{name}</h1>\n{self.get_description(environ)}\n"
+
+    def get_headers(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> list[tuple[str, str]]:
+        return [("Content-Type", "text/html; charset=utf-8")]
+
+    def get_response(self, environ: t.Any = None, scope: dict[str, t.Any] | None = None) -> Response:
+        from .response import Response
+
+        if self.response is not None:
+            return self.response
+        if environ is not None:
+            environ = getattr(environ, "environ", environ)  # a request object is fine too
+        return Response(self.get_body(environ, scope), self.code, self.get_headers(environ, scope))
+
+    def __call__(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
+        return self.get_response(environ)(environ, start_response)
+
+    def __str__(self) -> str:
+        code = self.code if self.code is not None else "???"
+        return f"{code} {self.name}: {self.description}"
+
+    def __repr__(self) -> str:
+        code = self.code if self.code is not None else "???"
+        return f"<{type(self).__name__} '{code}: {self.name}'>"
+
+
+class BadRequest(HTTPException):
+    code = 400
+    description = "The browser (or proxy) sent a request that this server could not understand."
+
+
+class BadRequestKeyError(BadRequest, KeyError):
+    """A missing key in request data: both a KeyError and a 400."""
+
+    _description = BadRequest.description
+    #: add the missing key to the description (for debug mode)
+    show_exception = False
+
+    def __init__(self, arg: object | None = None, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        if arg is None:
+            KeyError.__init__(self)
+        else:
+            KeyError.__init__(self, arg)
+
+    @property  # type: ignore[override]
+    def description(self) -> str:
+        if self.show_exception:
+            return f"{self._description}\n{KeyError.__name__}: {KeyError.__str__(self)}"
+        return self._description
+
+    @description.setter
+    def description(self, value: str) -> None:
+        self._description = value
+
+
+class ClientDisconnected(BadRequest):
+    """The client went away while the request body was being read."""
+
+
+class SecurityError(BadRequest):
+    """Something in the request tripped a security check."""
+
+
+class BadHost(BadRequest):
+    """The Host header is malformed."""
+
+
+class Unauthorized(HTTPException):
+    """401; ``www_authenticate`` (a value or several) becomes one
+    ``WWW-Authenticate`` header each."""
+
+    code = 401
+    description = (
+        "The server could not verify that you are authorized to access"
+        " the URL requested. You either supplied the wrong credentials"
+        " (e.g. a bad password), or your browser doesn't understand"
+        " how to supply the credentials required."
+    )
+
+    def __init__(self, description: str | None = None, response: Response | None = None, www_authenticate: t.Any = None) -> None:
+        super().__init__(description, response)
+        # Werkzeug takes WWWAuthenticate objects; here anything str() renders.
+        if www_authenticate is not None and (isinstance(www_authenticate, str) or not hasattr(www_authenticate, "__iter__")):
+            www_authenticate = (www_authenticate,)
+        self.www_authenticate = www_authenticate
+
+    def get_headers(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> list[tuple[str, str]]:
+        headers = super().get_headers(environ, scope)
+        if self.www_authenticate:
+            headers.extend(("WWW-Authenticate", str(x)) for x in self.www_authenticate)
+        return headers
+
+
+class Forbidden(HTTPException):
+    code = 403
+    description = "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server."
+
+
+class NotFound(HTTPException):
+    code = 404
+    description = "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again."
+
+
+class MethodNotAllowed(HTTPException):
+    """405; ``valid_methods`` becomes the ``Allow`` header."""
+
+    code = 405
+    description = "The method is not allowed for the requested URL."
+
+    def __init__(self, valid_methods: t.Iterable[str] | None = None, description: str | None = None, response: Response | None = None) -> None:
+        super().__init__(description=description, response=response)
+        self.valid_methods = valid_methods
+
+    def get_headers(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> list[tuple[str, str]]:
+        headers = super().get_headers(environ, scope)
+        if self.valid_methods:
+            headers.append(("Allow", ", ".join(self.valid_methods)))
+        return headers
+
+
+class NotAcceptable(HTTPException):
+    code = 406
+    description = (
+        "The resource identified by the request is only capable of"
+        " generating response entities which have content"
+        " characteristics not acceptable according to the accept"
+        " headers sent in the request."
+    )
+
+
+class RequestTimeout(HTTPException):
+    code = 408
+    description = "The server closed the network connection because the browser didn't finish the request within the specified time."
+
+
+class Conflict(HTTPException):
+    code = 409
+    description = "A conflict happened while processing the request. The resource might have been modified while the request was being processed."
+
+
+class Gone(HTTPException):
+    code = 410
+    description = (
+        "The requested URL is no longer available on this server and"
+        " there is no forwarding address. If you followed a link from a"
+        " foreign page, please contact the author of this page."
+    )
+
+
+class LengthRequired(HTTPException):
+    code = 411
+    description = "A request with this method requires a valid <code>Content-Length</code> header."
+
+
+class PreconditionFailed(HTTPException):
+    code = 412
+    description = "The precondition on the request for the URL failed positive evaluation."
+
+
+class RequestEntityTooLarge(HTTPException):
+    code = 413
+    description = "The data value transmitted exceeds the capacity limit."
+
+
+class RequestURITooLarge(HTTPException):
+    code = 414
+    description = "The length of the requested URL exceeds the capacity limit for this server. The request cannot be processed."
+
+
+class UnsupportedMediaType(HTTPException):
+    code = 415
+    description = "The server does not support the media type transmitted in the request."
+
+
+class RequestedRangeNotSatisfiable(HTTPException):
+    """416; with ``length``, a ``Content-Range: <units> */<length>`` header."""
+
+    code = 416
+    description = "The server cannot provide the requested range."
+
+    def __init__(self, length: int | None = None, units: str = "bytes", description: str | None = None, response: Response | None = None) -> None:
+        super().__init__(description=description, response=response)
+        self.length = length
+        self.units = units
+
+    def get_headers(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> list[tuple[str, str]]:
+        headers = super().get_headers(environ, scope)
+        if self.length is not None:
+            headers.append(("Content-Range", f"{self.units} */{self.length}"))
+        return headers
+
+
+class ExpectationFailed(HTTPException):
+    code = 417
+    description = "The server could not meet the requirements of the Expect header"
+
+
+class ImATeapot(HTTPException):
+    code = 418
+    description = "This server is a teapot, not a coffee machine"
+
+
+class MisdirectedRequest(HTTPException):
+    code = 421
+    description = "The server is not able to produce a response."
+
+
+class UnprocessableEntity(HTTPException):
+    code = 422
+    description = "The request was well-formed but was unable to be followed due to semantic errors."
+
+
+class Locked(HTTPException):
+    code = 423
+    description = "The resource that is being accessed is locked."
+
+
+class FailedDependency(HTTPException):
+    code = 424
+    description = (
+        "The method could not be performed on the resource because the requested action depended on another action and that action failed."
+    )
+
+
+class PreconditionRequired(HTTPException):
+    code = 428
+    description = 'This request is required to be conditional; try using "If-Match" or "If-Unmodified-Since".'
+
+
+class _RetryAfter(HTTPException):
+    """Adds ``retry_after`` (seconds or a datetime) as ``Retry-After``."""
+
+    def __init__(self, description: str | None = None, response: Response | None = None, retry_after: datetime | int | None = None) -> None:
+        super().__init__(description, response)
+        self.retry_after = retry_after
+
+    def get_headers(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> list[tuple[str, str]]:
+        headers = super().get_headers(environ, scope)
+        if self.retry_after:
+            from .response import http_date
+
+            value = http_date(self.retry_after) if isinstance(self.retry_after, datetime) else str(self.retry_after)
+            headers.append(("Retry-After", value))
+        return headers
+
+
+class TooManyRequests(_RetryAfter):
+    code = 429
+    description = "This user has exceeded an allotted request count. Try again later."
+
+
+class RequestHeaderFieldsTooLarge(HTTPException):
+    code = 431
+    description = "One or more header fields exceeds the maximum size."
+
+
+class UnavailableForLegalReasons(HTTPException):
+    code = 451
+    description = "Unavailable for legal reasons."
+
+
+class InternalServerError(HTTPException):
+    """500; ``original_exception`` is the unhandled error that caused it."""
+
+    code = 500
+    description = (
+        "The server encountered an internal error and was unable to"
+        " complete your request. Either the server is overloaded or"
+        " there is an error in the application."
+    )
+
+    def __init__(self, description: str | None = None, response: Response | None = None, original_exception: BaseException | None = None) -> None:
+        self.original_exception = original_exception
+        super().__init__(description=description, response=response)
+
+
+class NotImplemented(HTTPException):  # noqa: A001 (Werkzeug's name)
+    code = 501
+    description = "The server does not support the action requested by the browser."
+
+
+class BadGateway(HTTPException):
+    code = 502
+    description = "The proxy server received an invalid response from an upstream server."
+
+
+class ServiceUnavailable(_RetryAfter):
+    code = 503
+    description = (
+        "The server is temporarily unable to service your request due"
+        " to maintenance downtime or capacity problems. Please try"
+        " again later."
+    )
+
+
+class GatewayTimeout(HTTPException):
+    code = 504
+    description = "The connection to an upstream server timed out."
+
+
+class HTTPVersionNotSupported(HTTPException):
+    code = 505
+    description = "The server does not support the HTTP protocol version used in the request."
+
+
+class RequestRedirect(HTTPException):
+    """The 308 the app answers when the router asks for the trailing-slash
+    URL (``fastdispatch.routing.RequestRedirect``); its response is
+    ``werkzeug.routing.RequestRedirect``'s, i.e. ``redirect(new_url, 308)``.
+    ``new_url`` should be absolute, as Werkzeug's ``make_redirect_url``
+    builds it."""
+
+    code = 308
+
+    def __init__(self, new_url: str) -> None:
+        super().__init__(new_url)
+        self.new_url = new_url
+
+    def get_response(self, environ: t.Any = None, scope: dict[str, t.Any] | None = None) -> Response:
+        from .response import redirect
+
+        return redirect(self.new_url, self.code)
+
+
+#: what ``fastdispatch.app`` imports it as (distinct from the router's class)
+RoutingRedirect = RequestRedirect
+
+
+def _find_exceptions() -> dict[int, type[HTTPException]]:
+    # Werkzeug's rule: one class per code, the most general (BadRequest, not
+    # BadRequestKeyError); RequestRedirect is routing's, not abort's.
+    found: dict[int, type[HTTPException]] = {}
+    for obj in globals().values():
+        if not (isinstance(obj, type) and issubclass(obj, HTTPException)) or obj.code is None or obj is RequestRedirect:
+            continue
+        old = found.get(obj.code)
+        if old is not None and issubclass(obj, old):
+            continue
+        found[obj.code] = obj
+    return found
+
+
+#: status code -> exception class, for ``abort``
+default_exceptions: dict[int, type[HTTPException]] = _find_exceptions()
+
+
+class Aborter:
+    """``abort`` with its own code -> class mapping (``extra`` adds codes)."""
+
+    def __init__(self, mapping: dict[int, type[HTTPException]] | None = None, extra: dict[int, type[HTTPException]] | None = None) -> None:
+        self.mapping = dict(default_exceptions if mapping is None else mapping)
+        if extra is not None:
+            self.mapping.update(extra)
+
+    def __call__(self, code: int | Response, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        from .response import Response
+
+        if isinstance(code, Response):
+            raise HTTPException(response=code)
+        if code not in self.mapping:
+            raise LookupError(f"no exception for {code!r}")
+        raise self.mapping[code](*args, **kwargs)
+
+
+_aborter = Aborter()
+
+
+def abort(code: int | Response, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+    """Raise the HTTPException for ``code`` (extra arguments go to its
+    constructor: ``abort(404, description=...)``, ``abort(405,
+    valid_methods=[...])``), or raise one that sends ``code`` if it is a
+    Response.  Uses the current app's ``aborter`` when it has one (Flask)."""
+    aborter = getattr(getattr(_cv.get(None), "app", None), "aborter", None)
+    (aborter if aborter is not None else _aborter)(code, *args, **kwargs)
+    raise AssertionError("unreachable")  # an Aborter always raises

@@ -1,0 +1,791 @@
+"""``Request``: the WSGI environ with Flask's request API, parsed on demand.
+
+A request object is made for every request, so the constructor only stores
+the environ.  Everything else (query string, headers, cookies, body) is
+parsed on first access and cached: a view that never looks at the body
+never reads it.
+
+Semantics are Werkzeug 3.1's / Flask 3.1's, except where those silently
+accept broken input: here such input is a 4xx naming what was wrong
+(see ``formparser``), and nothing the client sent is dropped unnoticed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import typing as t
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from .datastructures import CombinedMultiDict, EnvironHeaders, ImmutableMultiDict
+from .exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge, UnsupportedMediaType
+from .formparser import parse_form_data, parse_options_header, url_decode
+
+__all__ = ["Request", "UserAgent"]
+
+_CHUNK = 64 * 1024
+
+
+class _lazy:
+    """Computed on first access, then stored in the instance ``__dict__``,
+    where it shadows this non-data descriptor: later reads are plain
+    attribute lookups, and no exception is raised to find a missing value
+    (which a lazily filled slot would cost on every request)."""
+
+    def __init__(self, func: t.Callable[[t.Any], t.Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj: t.Any, cls: t.Any = None) -> t.Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
+def _wsgi_decode(s: str) -> str:
+    # WSGI hands out bytes as latin-1 code points; the URL is really UTF-8.
+    if s.isascii():
+        return s
+    try:
+        return s.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a server that already decoded it
+        return s
+
+
+class UserAgent(str):
+    """The ``User-Agent`` header as a string.  ``.string`` is there for code
+    written against Werkzeug's ``UserAgent``, which no longer parses either."""
+
+    platform = browser = version = language = None
+
+    @property
+    def string(self) -> str:
+        return str.__str__(self)
+
+
+class Request:
+    """The current request: ``Request(environ, app=None)``.
+
+    ``app`` (the ``App``) supplies the ``MAX_CONTENT_LENGTH``,
+    ``MAX_FORM_MEMORY_SIZE`` and ``MAX_FORM_PARTS`` config; each limit can
+    also be set on the request itself, as in Flask 3.1.
+    """
+
+    # PERF: slots for what every request touches; "__dict__" holds the lazy
+    # values (see _lazy) and lets views set their own attributes, as on a
+    # Werkzeug request.
+    __slots__ = ("environ", "app", "endpoint", "view_args", "_method", "_path", "__dict__")
+
+    #: Flask's; the router reports endpoints, not Rule objects, so always None
+    url_rule = None
+    routing_exception = None
+    #: what ``get_json`` parses with (``loads``), as on Werkzeug's request
+    json_module: t.Any = json
+
+    def __init__(self, environ: dict[str, t.Any], app: t.Any = None) -> None:
+        self.environ = environ
+        self.app = app
+        #: set by the app after routing (None when nothing matched), as in Flask
+        self.endpoint: str | None = None
+        self.view_args: dict[str, t.Any] | None = None
+        self._method: str | None = None
+        self._path: str | None = None
+
+    def __repr__(self) -> str:
+        try:
+            url = self.url
+        except Exception as e:
+            url = f"(invalid URL: {e})"
+        return f"<{type(self).__name__} {url!r} [{self.method}]>"
+
+    # -- the request line ---------------------------------------------------
+
+    @property
+    def method(self) -> str:
+        m = self._method
+        if m is None:
+            m = self._method = self.environ.get("REQUEST_METHOD", "GET").upper()
+        return m
+
+    @method.setter
+    def method(self, value: str) -> None:
+        self._method = value
+
+    @property
+    def path(self) -> str:
+        """``PATH_INFO`` decoded as UTF-8 (bad bytes become U+FFFD), always
+        with exactly one leading slash, as Werkzeug."""
+        p = self._path
+        if p is None:
+            p = self.environ.get("PATH_INFO") or "/"
+            if not p.isascii():
+                p = _wsgi_decode(p)
+            if p[0] != "/" or p[1:2] == "/":
+                p = "/" + p.lstrip("/")
+            self._path = p
+        return p
+
+    @path.setter
+    def path(self, value: str) -> None:
+        self._path = value
+
+    @_lazy
+    def script_root(self) -> str:
+        """``SCRIPT_NAME`` decoded, without a trailing slash."""
+        return _wsgi_decode(self.environ.get("SCRIPT_NAME") or "").rstrip("/")
+
+    @property
+    def root_path(self) -> str:
+        return self.script_root
+
+    @_lazy
+    def query_string(self) -> bytes:
+        qs = self.environ.get("QUERY_STRING", "")
+        try:
+            return qs.encode("latin-1")  # type: ignore[no-any-return]
+        except UnicodeEncodeError:
+            return qs.encode("utf-8")  # type: ignore[no-any-return]
+
+    @_lazy
+    def args(self) -> ImmutableMultiDict:
+        """The query string's parameters.  Raw bytes that are not UTF-8
+        become U+FFFD; percent-escapes that are not UTF-8 stay escaped
+        (Werkzeug: the same, except raw bytes are a 500 there)."""
+        qs = self.environ.get("QUERY_STRING")
+        if not qs:
+            return ImmutableMultiDict()
+        if not qs.isascii():  # PERF: the common all-ASCII query needs no decoding
+            qs = _wsgi_decode(qs)
+        return ImmutableMultiDict(url_decode(qs))
+
+    @_lazy
+    def full_path(self) -> str:
+        return f"{self.path}?{self.query_string.decode('utf-8', 'replace')}"
+
+    @_lazy
+    def scheme(self) -> str:
+        return self.environ.get("wsgi.url_scheme", "http")  # type: ignore[no-any-return]
+
+    @property
+    def is_secure(self) -> bool:
+        return self.scheme in ("https", "wss")
+
+    @_lazy
+    def server(self) -> tuple[str, int | None] | None:
+        name = self.environ.get("SERVER_NAME")
+        if name is None:
+            return None
+        try:
+            port: int | None = int(self.environ.get("SERVER_PORT"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            port = None  # a unix socket
+        return name, port
+
+    @_lazy
+    def host(self) -> str:
+        """``host[:port]`` from the Host header (else the server address),
+        without the scheme's default port; "" when it is not a valid host."""
+        return _get_host(self.scheme, self.environ.get("HTTP_HOST"), self.server)
+
+    @_lazy
+    def url(self) -> str:
+        return _current_url(self.scheme, self.host, self.script_root, self.path, self.query_string)
+
+    @_lazy
+    def base_url(self) -> str:
+        return _current_url(self.scheme, self.host, self.script_root, self.path)
+
+    @_lazy
+    def url_root(self) -> str:
+        return _current_url(self.scheme, self.host, self.script_root)
+
+    @property
+    def root_url(self) -> str:
+        return self.url_root
+
+    @_lazy
+    def host_url(self) -> str:
+        return _current_url(self.scheme, self.host)
+
+    # -- headers ------------------------------------------------------------
+
+    @_lazy
+    def headers(self) -> EnvironHeaders:
+        return EnvironHeaders(self.environ)
+
+    @_lazy
+    def cookies(self) -> ImmutableMultiDict:
+        return ImmutableMultiDict(_parse_cookie(self.environ.get("HTTP_COOKIE")))
+
+    @property
+    def remote_addr(self) -> str | None:
+        return self.environ.get("REMOTE_ADDR")
+
+    @property
+    def remote_user(self) -> str | None:
+        return self.environ.get("REMOTE_USER")
+
+    @_lazy
+    def access_route(self) -> list[str]:
+        """The client and proxy addresses from ``X-Forwarded-For``, else
+        ``[remote_addr]``.  Client-supplied: do not trust it blindly."""
+        forwarded = self.environ.get("HTTP_X_FORWARDED_FOR")
+        if forwarded is not None:
+            return _parse_list_header(forwarded)
+        if self.remote_addr is not None:
+            return [self.remote_addr]
+        return []
+
+    @_lazy
+    def user_agent(self) -> UserAgent:
+        return UserAgent(self.environ.get("HTTP_USER_AGENT", ""))
+
+    @property
+    def referrer(self) -> str | None:
+        return self.environ.get("HTTP_REFERER")
+
+    @property
+    def origin(self) -> str | None:
+        return self.environ.get("HTTP_ORIGIN")
+
+    @property
+    def content_type(self) -> str | None:
+        return self.environ.get("CONTENT_TYPE")
+
+    @property
+    def content_encoding(self) -> str | None:
+        return self.environ.get("HTTP_CONTENT_ENCODING")
+
+    @_lazy
+    def _parsed_content_type(self) -> tuple[str, dict[str, str]]:
+        return parse_options_header(self.environ.get("CONTENT_TYPE", ""))
+
+    @property
+    def mimetype(self) -> str:
+        """The Content-Type without parameters, lower-cased."""
+        return self._parsed_content_type[0].lower()
+
+    @property
+    def mimetype_params(self) -> dict[str, str]:
+        return self._parsed_content_type[1]
+
+    @property
+    def is_json(self) -> bool:
+        mt = self.mimetype
+        return mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json"))
+
+    @_lazy
+    def content_length(self) -> int | None:
+        """The body's announced size; ``None`` if unknown (absent, empty, or
+        chunked).  A value that is not a non-negative integer is a 400 (in
+        Werkzeug it counts as 0, so the body is silently ignored)."""
+        te = self.environ.get("HTTP_TRANSFER_ENCODING")
+        if te is not None and "chunked" in (p.strip(" \t").lower() for p in te.split(",")):
+            return None
+        value = self.environ.get("CONTENT_LENGTH")
+        if value is None:
+            return None
+        value = value.strip(" \t")
+        if not value:
+            return None  # PEP 3333: "may be empty or absent"
+        if not (value.isdigit() and value.isascii()):
+            raise BadRequest(description=f"Invalid Content-Length header: {value[:40]!r} is not a non-negative integer.")
+        digits = value.lstrip("0")
+        if len(digits) > 19:  # past 2**63; also keeps int() off its digit limit
+            raise BadRequest(description="Invalid Content-Length header: the value is too large.")
+        return int(digits or "0")
+
+    # -- limits -------------------------------------------------------------
+
+    def _limit(self, attr: str, key: str, default: int | None) -> int | None:
+        value = self.__dict__.get(attr)
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+        app = self.app
+        if app is None:
+            return default
+        return app.config.get(key, default)  # type: ignore[no-any-return]
+
+    @property
+    def max_content_length(self) -> int | None:
+        """Bytes of body to accept before answering 413 (``MAX_CONTENT_LENGTH``;
+        None: no limit)."""
+        return self._limit("_max_content_length", "MAX_CONTENT_LENGTH", None)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self.__dict__["_max_content_length"] = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        """Largest non-file multipart field, in bytes (``MAX_FORM_MEMORY_SIZE``)."""
+        return self._limit("_max_form_memory_size", "MAX_FORM_MEMORY_SIZE", 500_000)
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self.__dict__["_max_form_memory_size"] = value
+
+    @property
+    def max_form_parts(self) -> int | None:
+        """Most parts a multipart body may have (``MAX_FORM_PARTS``)."""
+        return self._limit("_max_form_parts", "MAX_FORM_PARTS", 1000)
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self.__dict__["_max_form_parts"] = value
+
+    # -- the body -----------------------------------------------------------
+
+    @property
+    def input_stream(self) -> t.Any:
+        """The raw ``wsgi.input``: unlimited, unsafe; use ``stream``."""
+        return self.environ.get("wsgi.input")
+
+    @_lazy
+    def stream(self) -> t.IO[bytes]:
+        """The body, readable once, never past its end: limited to
+        Content-Length, and ``max_content_length`` enforced (413 before
+        reading when Content-Length already exceeds it).  A body of unknown
+        length is read to EOF only if the server says it ends the stream
+        (``wsgi.input_terminated``, e.g. chunked uploads); otherwise it is
+        empty, as in Werkzeug, since reading could block forever."""
+        environ = self.environ
+        length = self.content_length
+        limit = self.max_content_length
+        raw = environ.get("wsgi.input")
+        if length is not None:
+            if limit is not None and length > limit:
+                raise RequestEntityTooLarge(
+                    description=f"The request body ({length} bytes) is larger than the limit of {limit} bytes."
+                )
+            if length == 0 or raw is None:
+                return io.BytesIO()
+            return t.cast(t.IO[bytes], _LengthStream(raw, length))
+        if raw is not None and environ.get("wsgi.input_terminated"):
+            return t.cast(t.IO[bytes], _TerminatedStream(raw, limit))
+        return io.BytesIO()
+
+    def get_data(self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False) -> t.Any:
+        """The whole body as bytes (``as_text``: str, bad UTF-8 replaced).
+        With ``parse_form_data`` a form body is parsed first, leaving b""."""
+        rv = self.__dict__.get("_cached_data")
+        if rv is None:
+            if parse_form_data:
+                self._load_form_data()
+            rv = self.stream.read()
+            if cache:
+                self.__dict__["_cached_data"] = rv
+        if as_text:
+            rv = rv.decode("utf-8", "replace")
+        return rv
+
+    @_lazy
+    def data(self) -> bytes:
+        """The body, unless it is form data (then b"": see ``form``)."""
+        return self.get_data(parse_form_data=True)  # type: ignore[no-any-return]
+
+    def _load_form_data(self) -> None:
+        d = self.__dict__
+        if "form" in d:
+            return
+        result = None
+        if self.environ.get("CONTENT_TYPE"):
+            # Werkzeug opens the stream before looking at the type, so an
+            # oversized body is a 413 even on request.form: kept that way.
+            cached = d.get("_cached_data")
+            stream = io.BytesIO(cached) if cached is not None else self.stream
+            mimetype, options = self._parsed_content_type
+            result = parse_form_data(stream, mimetype.lower(), options, self.max_form_memory_size, self.max_form_parts)
+        if result is None:
+            result = ImmutableMultiDict(), ImmutableMultiDict()
+        d["form"], d["files"] = result
+
+    @_lazy
+    def form(self) -> ImmutableMultiDict:
+        """Fields of a urlencoded or multipart body (empty for other types)."""
+        self._load_form_data()
+        return self.__dict__["form"]  # type: ignore[no-any-return]
+
+    @_lazy
+    def files(self) -> ImmutableMultiDict:
+        """Uploads (``FileStorage``) of a multipart body."""
+        self._load_form_data()
+        return self.__dict__["files"]  # type: ignore[no-any-return]
+
+    @_lazy
+    def values(self) -> CombinedMultiDict:
+        """``args`` and ``form`` together; for GET only ``args`` (Werkzeug
+        2.0+ / Flask 2.0+)."""
+        sources = [self.args]
+        if self.method != "GET":
+            sources.append(self.form)
+        return CombinedMultiDict(sources)
+
+    # -- JSON ---------------------------------------------------------------
+
+    @property
+    def json(self) -> t.Any:
+        """``get_json()``: 415 unless the Content-Type is JSON, 400 if the
+        body is not valid JSON."""
+        return self.get_json()
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> t.Any:
+        cached = self.__dict__.get("_cached_json", (Ellipsis, Ellipsis))
+        if cache and cached[silent] is not Ellipsis:
+            return cached[silent]
+        if not (force or self.is_json):
+            return None if silent else self.on_json_loading_failed(None)
+        data = self.get_data(cache=cache)
+        try:
+            rv = self.json_module.loads(data)
+        except (ValueError, RecursionError) as e:
+            # RecursionError: absurdly deep nesting.  Flask lets it become
+            # a 500; it is the client's fault, so it is a 400 here.
+            if silent:
+                rv = None
+                if cache:
+                    self.__dict__["_cached_json"] = (cached[0], None)
+            else:
+                rv = self.on_json_loading_failed(e)
+                if cache:
+                    self.__dict__["_cached_json"] = (rv, cached[1])
+        else:
+            if cache:
+                self.__dict__["_cached_json"] = (rv, rv)
+        return rv
+
+    def on_json_loading_failed(self, e: Exception | None) -> t.Any:
+        """Raise the error for ``get_json``; override to return a value
+        instead.  As Flask: the parser's message only in debug mode."""
+        if e is None:
+            raise UnsupportedMediaType(
+                description="Did not attempt to load JSON data because the request Content-Type was not 'application/json'."
+            )
+        if isinstance(e, RecursionError):
+            raise BadRequest(description="Failed to decode JSON object: nested too deeply.")
+        app = self.app
+        if app is not None and app.config.get("DEBUG"):
+            raise BadRequest(description=f"Failed to decode JSON object: {e}")
+        raise BadRequest()
+
+    # -- Flask's blueprint helpers ------------------------------------------
+
+    @property
+    def blueprint(self) -> str | None:
+        endpoint = self.endpoint
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The current blueprint and its parents: ``["a.b", "a"]``."""
+        name = self.blueprint
+        if name is None:
+            return []
+        out = [name]
+        while "." in name:
+            name = name.rpartition(".")[0]
+            out.append(name)
+        return out
+
+    # -- cleanup ------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close uploaded files (temporary files on disk for large ones)."""
+        files = self.__dict__.get("files")
+        if files:
+            for _, f in files.items(multi=True):
+                f.close()
+
+    def __enter__(self) -> Request:
+        return self
+
+    def __exit__(self, *exc: t.Any) -> None:
+        self.close()
+
+
+# -- body streams ---------------------------------------------------------------
+
+
+class _LengthStream(io.RawIOBase):
+    """``wsgi.input`` cut at Content-Length: reading past the body would
+    block on a keep-alive connection or read the next request.  A body that
+    ends early (client gone) is a 400, not a silently short read."""
+
+    def __init__(self, raw: t.Any, length: int) -> None:
+        self._raw = raw
+        self._length = length
+        self._remaining = length
+
+    def readable(self) -> bool:
+        return True
+
+    def _read(self, n: int) -> bytes:
+        try:
+            data = self._raw.read(n)
+        except (OSError, ValueError):
+            data = b""
+        if not data:
+            raise ClientDisconnected(
+                description=f"The request body ended after {self._length - self._remaining} of the "
+                f"{self._length} bytes announced by Content-Length."
+            )
+        self._remaining -= len(data)
+        return data  # type: ignore[no-any-return]
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        n = min(size, self._remaining)
+        return self._read(n) if n > 0 else b""
+
+    def readall(self) -> bytes:
+        chunks = []
+        while self._remaining > 0:
+            chunks.append(self._read(min(self._remaining, _CHUNK)))
+        return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+
+    def readinto(self, b: t.Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        n = self._remaining if size is None or size < 0 else min(size, self._remaining)
+        if n <= 0:
+            return b""
+        try:
+            data = self._raw.readline(n)
+        except (OSError, ValueError):
+            data = b""
+        if not data:
+            return self._read(n)  # raises ClientDisconnected
+        self._remaining -= len(data)
+        return data  # type: ignore[no-any-return]
+
+
+class _TerminatedStream(io.RawIOBase):
+    """A body of unknown length from a server that ends the stream itself
+    (``wsgi.input_terminated``): read to EOF, 413 as soon as more than
+    ``limit`` bytes arrive."""
+
+    def __init__(self, raw: t.Any, limit: int | None) -> None:
+        self._raw = raw
+        self._remaining = limit  # None: unlimited
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        if self._remaining is not None:
+            # One byte beyond the limit tells "exactly at" from "over".
+            size = min(size, self._remaining + 1)
+        try:
+            data = self._raw.read(size) if size > 0 else b""
+        except (OSError, ValueError):
+            raise ClientDisconnected(description="The client disconnected while sending the request body.") from None
+        if self._remaining is not None:
+            self._remaining -= len(data)
+            if self._remaining < 0:
+                raise RequestEntityTooLarge(description="The request body is larger than the limit of the application.")
+        return data  # type: ignore[no-any-return]
+
+    def readall(self) -> bytes:
+        chunks = []
+        while True:
+            data = self.read(_CHUNK)
+            if not data:
+                return b"".join(chunks)
+            chunks.append(data)
+
+    def readinto(self, b: t.Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+# -- Werkzeug's URL, host and cookie rules ------------------------------------
+
+
+_host_re = re.compile(
+    r"([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+])(?::([1-9][0-9]{,4}))?",
+    flags=re.ASCII | re.IGNORECASE,
+)
+
+
+def _get_host(scheme: str, host_header: str | None, server: tuple[str, int | None] | None) -> str:
+    if host_header is not None:
+        host = host_header
+    elif server is not None and server[1] is not None:
+        host = server[0]
+        if ":" in host and host[0] != "[":
+            host = f"[{host}]"
+        host = f"{host}:{server[1]}"
+    else:
+        return ""
+    if scheme in ("http", "ws"):
+        host = host[:-3] if host.endswith(":80") else host
+    elif scheme in ("https", "wss"):
+        host = host[:-4] if host.endswith(":443") else host
+    m = _host_re.fullmatch(host)
+    if m is None or (m.group(2) and not 1 <= int(m.group(2)) <= 65535):
+        return ""  # invalid characters: treated as no host, as Werkzeug
+    return host
+
+
+def _unquote_part(keep: str) -> t.Callable[[str], str]:
+    # Decode percent-escapes except those of ``keep`` (whose meaning in this
+    # URL part would change), keeping non-UTF-8 escapes: Werkzeug's IRI form.
+    choices = "|".join(f"{ord(c):02X}" for c in sorted(keep))
+    pattern = re.compile(f"((?:%(?:{choices}))+)", re.I)
+
+    def unquote_part(value: str) -> str:
+        parts = iter(pattern.split(value))
+        out = []
+        for part in parts:
+            out.append(unquote(part, "utf-8", "fastdispatch.url_quote"))
+            out.append(next(parts, ""))
+        return "".join(out)
+
+    return unquote_part
+
+
+_always_unsafe = bytes((*range(0x21), 0x25, 0x7F)).decode()
+_unquote_query = _unquote_part(_always_unsafe + "&=+#")
+_unquote_path = _unquote_part(_always_unsafe + "/?#")
+
+
+def _decode_idna(domain: str) -> str:
+    try:
+        data = domain.encode("ascii")
+    except UnicodeEncodeError:
+        return domain
+    try:
+        return data.decode("idna")
+    except UnicodeError:
+        pass
+    parts = []
+    for part in data.split(b"."):
+        try:
+            parts.append(part.decode("idna"))
+        except UnicodeError:
+            parts.append(part.decode("ascii"))
+    return ".".join(parts)
+
+
+def _uri_to_iri(uri: str) -> str:
+    parts = urlsplit(uri)
+    netloc = _decode_idna(parts.hostname) if parts.hostname else ""
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, _unquote_path(parts.path), _unquote_query(parts.query), parts.fragment))
+
+
+def _current_url(
+    scheme: str, host: str, root_path: str | None = None, path: str | None = None, query_string: bytes | None = None
+) -> str:
+    """Werkzeug's ``get_current_url``: an IRI (Unicode kept, reserved and
+    invalid bytes quoted)."""
+    url = [scheme, "://", host]
+    if root_path is None:
+        url.append("/")
+        return _uri_to_iri("".join(url))
+    url.append(quote(root_path.rstrip("/"), safe="!$&'()*+,/:;=@%"))
+    url.append("/")
+    if path is not None:
+        url.append(quote(path.lstrip("/"), safe="!$&'()*+,/:;=@%"))
+        if query_string:
+            url.append("?")
+            url.append(quote(query_string, safe="!$&'()*+,/:;=?@%"))
+    return _uri_to_iri("".join(url))
+
+
+_cookie_re = re.compile(
+    r"""
+    [ \t]*                          # leading space
+    ([^ \t=";]+)                    # key
+    (?:[ \t]*=[ \t]*                # optional =value
+        ("(?:[^\\"]|\\.)*"          # quoted, with backslash escapes
+        |[^ \t";]*)                 # or a token
+    )?
+    [ \t]*
+    (?:;|\Z)
+    """,
+    flags=re.ASCII | re.VERBOSE,
+)
+_cookie_unslash_re = re.compile(rb"\\([0-3][0-7]{2}|.)")
+
+
+def _cookie_unslash(m: t.Match[bytes]) -> bytes:
+    v = m.group(1)
+    return v if len(v) == 1 else int(v, 8).to_bytes(1, "big")
+
+
+def _parse_cookie(cookie: str | None) -> list[tuple[str, str]]:
+    """Werkzeug's ``parse_cookie``: malformed pairs are skipped up to the
+    next ``;``, quoted values unescaped (octal escapes too)."""
+    out: list[tuple[str, str]] = []
+    if not cookie:
+        return out
+    pos = 0
+    while True:
+        m = _cookie_re.match(cookie, pos)
+        if m is None:
+            pos = cookie.find(";", pos) + 1
+            if pos == 0:
+                break
+            continue
+        key, value = m.groups()
+        pos = m.end()
+        if value is None:
+            value = ""
+        if value.startswith('"') and value.endswith('"'):
+            value = _cookie_unslash_re.sub(_cookie_unslash, value[1:-1].encode()).decode(errors="replace")
+        out.append((key, value))
+    return out
+
+
+def _parse_list_header(value: str) -> list[str]:
+    """Werkzeug's ``parse_list_header``: comma-separated, quoted strings kept whole."""
+    items = []
+    item = ""
+    escape = quote_open = False
+    for char in value:
+        if escape:
+            escape = False
+            item += char
+            continue
+        if quote_open:
+            if char == "\\":
+                escape = True
+            elif char == '"':
+                quote_open = False
+            item += char
+            continue
+        if char == ",":
+            items.append(item)
+            item = ""
+            continue
+        if char == '"':
+            quote_open = True
+        item += char
+    if quote_open:
+        return []
+    items.append(item)
+    out = []
+    for it in items:
+        it = it.strip(" \t")
+        if it:
+            if len(it) >= 2 and it[0] == it[-1] == '"':
+                it = re.sub(r"\\(.)", r"\g<1>", it[1:-1])
+            out.append(it)
+    return out
+

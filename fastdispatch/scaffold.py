@@ -1,0 +1,103 @@
+"""What ``App`` and ``Blueprint`` share: the decorators that register views,
+error handlers and request hooks, with Flask's signatures."""
+
+from __future__ import annotations
+
+import typing as t
+
+from .exceptions import HTTPException, default_exceptions
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+def exc_class_and_code(exc_class_or_code: type[BaseException] | int) -> tuple[type[BaseException], int | None]:
+    """As Flask's ``_get_exc_class_and_code``: handlers are stored by the
+    HTTP code of the class (None for other exceptions), then by class."""
+    if isinstance(exc_class_or_code, int):
+        try:
+            exc_class: type[BaseException] = default_exceptions[exc_class_or_code]
+        except KeyError:
+            raise ValueError(
+                f"'{exc_class_or_code}' is not a recognized HTTP error code. Use a subclass of HTTPException with that code instead."
+            ) from None
+    else:
+        exc_class = exc_class_or_code
+    if isinstance(exc_class, Exception):
+        raise TypeError(f"{exc_class!r} is an instance, not a class. Handlers can only be registered for Exception classes or HTTP error codes.")
+    if not isinstance(exc_class, type) or not issubclass(exc_class, Exception):
+        raise ValueError(f"'{getattr(exc_class, '__name__', exc_class)}' is not a subclass of Exception. Handlers can only be registered for Exception classes or HTTP error codes.")
+    if issubclass(exc_class, HTTPException):
+        return exc_class, exc_class.code
+    return exc_class, None
+
+
+class Scaffold:
+    def __init__(self, import_name: str) -> None:
+        self.import_name = import_name
+        self.view_functions: dict[str, t.Callable[..., t.Any]] = {}
+        # code (or None) -> exception class -> handler, as Flask's error_handler_spec[name]
+        self.error_handlers: dict[int | None, dict[type[BaseException], t.Callable[..., t.Any]]] = {}
+        self.before_request_funcs: list[t.Callable[[], t.Any]] = []
+        self.after_request_funcs: list[t.Callable[[t.Any], t.Any]] = []
+        self.teardown_request_funcs: list[t.Callable[[BaseException | None], t.Any]] = []
+
+    def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
+        raise NotImplementedError
+
+    def route(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        def decorator(f: F) -> F:
+            endpoint = options.pop("endpoint", None)
+            self.add_url_rule(rule, endpoint, f, **options)
+            return f
+
+        return decorator
+
+    def _method_route(self, method: str, rule: str, options: dict[str, t.Any]) -> t.Callable[[F], F]:
+        if "methods" in options:
+            raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
+        return self.route(rule, methods=[method], **options)
+
+    def get(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        return self._method_route("GET", rule, options)
+
+    def post(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        return self._method_route("POST", rule, options)
+
+    def put(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        return self._method_route("PUT", rule, options)
+
+    def patch(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        return self._method_route("PATCH", rule, options)
+
+    def delete(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
+        return self._method_route("DELETE", rule, options)
+
+    def errorhandler(self, code_or_exception: type[BaseException] | int) -> t.Callable[[F], F]:
+        def decorator(f: F) -> F:
+            self.register_error_handler(code_or_exception, f)
+            return f
+
+        return decorator
+
+    def register_error_handler(self, code_or_exception: type[BaseException] | int, f: t.Callable[..., t.Any]) -> None:
+        exc_class, code = exc_class_and_code(code_or_exception)
+        self.error_handlers.setdefault(code, {})[exc_class] = f
+        self._changed()
+
+    def before_request(self, f: F) -> F:
+        self.before_request_funcs.append(f)
+        self._changed()
+        return f
+
+    def after_request(self, f: F) -> F:
+        self.after_request_funcs.append(f)
+        self._changed()
+        return f
+
+    def teardown_request(self, f: F) -> F:
+        self.teardown_request_funcs.append(f)
+        self._changed()
+        return f
+
+    def _changed(self) -> None:
+        """Hook: the app recomputes which per-request work it can skip."""
