@@ -136,6 +136,8 @@ class App(Scaffold):
         finally:
             if self._hooks:
                 self._teardown(req, error)
+            if "files" in req.__dict__:
+                req.close()  # uploads spooled to temporary files
             _cv.reset(token)
 
     def _dispatch(self, req: Request) -> t.Any:

@@ -765,7 +765,14 @@ class FileStorage:
     def __getattr__(self, name: str) -> t.Any:
         if name == "stream":  # not yet set: avoid recursing during __init__
             raise AttributeError(name)
-        return getattr(self.stream, name)
+        try:
+            return getattr(self.stream, name)
+        except AttributeError:
+            # SpooledTemporaryFile before Python 3.11 lacks parts of IOBase
+            # (readable, ...): ask the file it wraps, as Werkzeug does.
+            if hasattr(self.stream, "_file"):
+                return getattr(self.stream._file, name)
+            raise
 
     def __iter__(self) -> t.Iterator[bytes]:
         return iter(self.stream)

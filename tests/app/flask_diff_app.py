@@ -1,0 +1,669 @@
+"""One realistic application, written once against the Flask API.
+
+``make_app(ns)`` builds it from the names in ``ns`` (``ns.App``,
+``ns.request``, ``ns.jsonify``, ``ns.exceptions``, ...), so the very same
+code runs on Flask and on fastdispatch; ``test_flask_diff.py`` drives both
+with the same requests and compares the responses byte for byte.
+
+``ns.router_cls`` (fastdispatch only; None for Flask) replaces the router
+right after the app is made, before any route is added.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+__all__ = ["make_app"]
+
+# A fixed date, so that Set-Cookie headers compare byte for byte.
+COOKIE_EXPIRES = datetime.datetime(2031, 5, 17, 12, 30, 0, tzinfo=datetime.timezone.utc)
+MAX_CONTENT_LENGTH = 4096
+
+
+def make_app(ns):  # noqa: C901 (one app, on purpose)
+    App, Blueprint, request, g = ns.App, ns.Blueprint, ns.request, ns.g
+    jsonify, abort, redirect, url_for = ns.jsonify, ns.abort, ns.redirect, ns.url_for
+    make_response, Response, current_app = ns.make_response, ns.Response, ns.current_app
+    exc = ns.exceptions
+
+    app = App(__name__)
+    if ns.router_cls is not None:
+        app.url_map = ns.router_cls()  # before any route: the supported moment
+    app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    app.teardown_log = []  # (path, exception name or None) per request
+
+    class ListConverter(ns.BaseConverter):
+        """``/list/a,b,c`` -> ["a", "b", "c"]."""
+
+        def to_python(self, value):
+            return value.split(",")
+
+        def to_url(self, value):
+            return ",".join(super(ListConverter, self).to_url(v) for v in value)
+
+    app.url_map.converters["list"] = ListConverter
+
+    # -- exceptions of the application's own --------------------------------
+
+    class AppError(ValueError):
+        pass
+
+    class SubAppError(AppError):
+        pass
+
+    class PaymentRequired(Exception):
+        def __init__(self, amount):
+            super().__init__(amount)
+            self.amount = amount
+
+    class SlowDown(exc.TooManyRequests):
+        description = "Slow down, please."
+
+    # -- hooks ---------------------------------------------------------------
+
+    @app.before_request
+    def load_user():
+        g.hook = "before"
+        g.user = request.headers.get("X-User", "anonymous")
+        if request.path == "/blocked" or request.path.startswith("/blocked/"):
+            return "blocked by before_request", 403, {"X-Blocked": "yes"}
+        if request.args.get("hook") == "json":
+            return {"short_circuit": True, "path": request.path}
+        return None
+
+    @app.after_request
+    def add_header(response):
+        response.headers["X-After"] = "app"
+        response.headers.add("X-Hook-User", g.get("user", "?"))
+        return response
+
+    @app.teardown_request
+    def record_teardown(error):
+        app.teardown_log.append([request.path, None if error is None else type(error).__name__])
+
+    # -- plain views, return conventions -------------------------------------
+
+    @app.route("/")
+    def index():
+        return "Hello, World!"
+
+    @app.route("/ret/<kind>")
+    def ret(kind):
+        if kind == "str":
+            return "text ü"
+        if kind == "bytes":
+            return b"\x00\x01bytes\xff"
+        if kind == "dict":
+            return {"b": 1, "a": [1, 2.5, None, True], "u": "ü✓"}
+        if kind == "list":
+            return [1, "two", {"three": 3}]
+        if kind == "response":
+            return Response("made", status=202, mimetype="text/plain")
+        if kind == "tuple-status":
+            return "created", 201
+        if kind == "tuple-headers":
+            return "with headers", {"X-Extra": "1", "X-Other": "two"}
+        if kind == "tuple-header-list":
+            return "with header list", [("X-Extra", "1"), ("X-Extra", "2")]
+        if kind == "tuple3":
+            return "all three", 202, {"X-Extra": "3"}
+        if kind == "status-str":
+            return "string status", "201 CREATED"
+        if kind == "status-digits":
+            return "digits only", "201"
+        if kind == "status-custom":
+            return "custom", "299 Something Else"
+        if kind == "status-unknown-int":
+            return "unknown", 299
+        if kind == "dict-status":
+            return {"ok": False}, 400
+        if kind == "list-status-headers":
+            return ["x"], 207, {"X-Extra": "l"}
+        if kind == "response-tuple":
+            return Response("resp", status=200), 203, {"X-Extra": "r"}
+        if kind == "make-response":
+            resp = make_response("made by make_response", 201)
+            resp.headers["X-Made"] = "1"
+            resp.mimetype = "text/plain"
+            return resp
+        if kind == "make-response-dict":
+            return make_response({"k": "v"}, 202)
+        if kind == "jsonify-args":
+            return jsonify(1, "two", [3])
+        if kind == "jsonify-kwargs":
+            return jsonify(msg="héllo ✓ 日本", n=1, nested={"z": 1, "a": 2})
+        if kind == "jsonify-one":
+            return jsonify("just a string")
+        if kind == "empty-204":
+            return "", 204
+        if kind == "none":
+            return None
+        if kind == "int":
+            return 42
+        if kind == "bad-tuple":
+            return "a", 200, {}, "extra"
+        abort(404)
+
+    @app.route("/stream")
+    def stream():
+        n = request.args.get("n", 3, type=int)
+
+        def generate():
+            for i in range(n):
+                yield f"chunk {i}\n"
+
+        return Response(generate(), mimetype="text/plain")
+
+    @app.route("/stream-bare")
+    def stream_bare():
+        def generate():
+            yield "a"
+            yield b"b"
+            yield "ü"
+
+        return generate()
+
+    # -- converters ----------------------------------------------------------
+
+    @app.route("/int/<int:n>")
+    def conv_int(n):
+        return {"n": n, "type": type(n).__name__}
+
+    @app.route("/range/<int(min=1, max=10):n>")
+    def conv_range(n):
+        return {"n": n}
+
+    @app.route("/signed/<int(signed=True):n>")
+    def conv_signed(n):
+        return {"n": n}
+
+    @app.route("/float/<float:x>")
+    def conv_float(x):
+        return {"x": x, "type": type(x).__name__}
+
+    @app.route("/path/<path:p>")
+    def conv_path(p):
+        return {"p": p if len(p) < 200 else f"{len(p)} chars"}
+
+    @app.route("/path/<path:p>/edit")
+    def conv_path_edit(p):
+        return {"edit": p}
+
+    @app.route("/uuid/<uuid:u>")
+    def conv_uuid(u):
+        return {"u": str(u), "type": type(u).__name__, "is_uuid": isinstance(u, uuid.UUID)}
+
+    @app.route("/color/<any(red, green, blue):color>")
+    def conv_any(color):
+        return f"color={color}"
+
+    @app.route("/code/<string(length=3):code>")
+    def conv_length(code):
+        return f"code={code}"
+
+    @app.route("/list/<list:items>")
+    def conv_list(items):
+        return {"items": items, "back": url_for("conv_list", items=items)}
+
+    @app.route("/user/<name>")
+    def user(name):
+        return f"user {name}"
+
+    @app.route("/user/me")
+    def user_me():
+        return "static wins"
+
+    @app.route("/files/<name>.<ext>")
+    def file_ext(name, ext):
+        return {"name": name, "ext": ext}
+
+    @app.route("/report-<int:year>.csv")
+    def report(year):
+        return Response(f"year,{year}\n", mimetype="text/csv")
+
+    @app.route("/slash/")
+    def slash():
+        return "with slash"
+
+    @app.route("/noslash")
+    def noslash():
+        return "without slash"
+
+    # -- methods -------------------------------------------------------------
+
+    items = {1: {"id": 1, "name": "one"}, 2: {"id": 2, "name": "two"}}
+
+    @app.route("/items", methods=["GET", "POST"])
+    def item_list():
+        if request.method == "POST":
+            data = request.get_json()
+            if not isinstance(data, dict) or "name" not in data:
+                abort(400, description="A JSON object with a 'name' is required.")
+            new = {"id": 3, "name": data["name"]}
+            return new, 201, {"Location": url_for("item", item_id=3, _external=True)}
+        page = request.args.get("page", 1, type=int)
+        tags = request.args.getlist("tag")
+        return jsonify(items=list(items.values()), page=page, tags=tags)
+
+    @app.route("/items/<int:item_id>", methods=["GET", "PUT", "PATCH", "DELETE"])
+    def item(item_id):
+        found = items.get(item_id)
+        if found is None:
+            abort(404, description=f"No item {item_id}.")
+        if request.method == "GET":
+            return found
+        if request.method == "DELETE":
+            return "", 204
+        data = request.get_json(silent=True)
+        if data is None:
+            abort(400)
+        merged = {**found, **data} if request.method == "PATCH" else {"id": item_id, **data}
+        return {"method": request.method, "item": merged}
+
+    @app.post("/only-post")
+    def only_post():
+        return "posted", 201
+
+    @app.put("/only-put")
+    def only_put():
+        return "put"
+
+    @app.route("/own-options", methods=["GET", "OPTIONS"])
+    def own_options():
+        if request.method == "OPTIONS":
+            return "", 200, {"Allow": "GET, OPTIONS", "X-Own-Options": "1"}
+        return "get"
+
+    # -- query strings -------------------------------------------------------
+
+    @app.route("/q")
+    def query():
+        return {
+            "x": request.args["x"],  # missing: 400
+            "all": request.args.to_dict(flat=False),
+            "first": request.args.to_dict(),
+            "n": request.args.get("n", type=int),
+            "tags": request.args.getlist("tag"),
+            "empty": request.args.get("empty"),
+        }
+
+    @app.route("/values", methods=["GET", "POST"])
+    def values():
+        return {"values": request.values.to_dict(flat=False), "v": request.values.get("v")}
+
+    # -- request attributes --------------------------------------------------
+
+    @app.route("/echo", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    @app.route("/echo/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def echo(rest=None):
+        return jsonify(
+            path=request.path,
+            full_path=request.full_path,
+            url=request.url,
+            base_url=request.base_url,
+            url_root=request.url_root,
+            host_url=request.host_url,
+            host=request.host,
+            scheme=request.scheme,
+            method=request.method,
+            content_type=request.content_type,
+            mimetype=request.mimetype,
+            content_length=request.content_length,
+            is_json=request.is_json,
+            remote_addr=request.remote_addr,
+            view_args=request.view_args,
+            endpoint=request.endpoint,
+            blueprint=request.blueprint,
+            script_root=request.script_root,
+            query_string=request.query_string.decode("latin-1"),
+            args=request.args.to_dict(flat=False),
+            is_secure=request.is_secure,
+        )
+
+    @app.route("/data", methods=["POST", "PUT"])
+    def data():
+        return jsonify(
+            data=request.data.decode("latin-1"),
+            text=request.get_data(as_text=True),
+            content_type=request.content_type,
+            mimetype=request.mimetype,
+            content_length=request.content_length,
+            is_json=request.is_json,
+            form=request.form.to_dict(flat=False),
+        )
+
+    @app.route("/raw", methods=["POST"])
+    def raw():
+        body = request.get_data()
+        return jsonify(length=len(body), head=body[:20].decode("latin-1"))
+
+    @app.route("/ua")
+    def ua():
+        return request.user_agent.string
+
+    # -- JSON ----------------------------------------------------------------
+
+    @app.route("/json", methods=["POST"])
+    def json_in():
+        data = request.get_json()
+        return jsonify(got=data, type=type(data).__name__)
+
+    @app.route("/json-prop", methods=["POST"])
+    def json_prop():
+        return {"json": request.json}
+
+    @app.route("/json-silent", methods=["POST"])
+    def json_silent():
+        return {"json": request.get_json(silent=True), "again": request.get_json(silent=True)}
+
+    @app.route("/json-force", methods=["POST"])
+    def json_force():
+        return {"json": request.get_json(force=True)}
+
+    # -- forms ---------------------------------------------------------------
+
+    @app.route("/form", methods=["POST", "PUT"])
+    def form():
+        files = {}
+        for key, f in request.files.items(multi=True):
+            files.setdefault(key, []).append(
+                {
+                    "filename": f.filename,
+                    "content_type": f.content_type,
+                    "mimetype": f.mimetype,
+                    "content": f.read().decode("latin-1"),
+                    "name": f.name,
+                }
+            )
+        return {
+            "form": request.form.to_dict(flat=False),
+            "files": files,
+            "mimetype": request.mimetype,
+            "data": request.get_data(as_text=True),
+        }
+
+    # -- cookies -------------------------------------------------------------
+
+    @app.route("/cookies/set")
+    def cookies_set():
+        resp = make_response("cookies set")
+        resp.set_cookie("plain", "1")
+        resp.set_cookie("spaced", "a b;c\"d", path="/cookies")
+        resp.set_cookie(
+            "full",
+            "ü✓",
+            expires=COOKIE_EXPIRES,
+            path="/",
+            secure=True,
+            httponly=True,
+            samesite="Lax",
+        )
+        resp.set_cookie("aged", "x", max_age=3600)
+        resp.set_cookie("dom", "d", domain="localhost")
+        resp.set_cookie("strict", "s", samesite="Strict", partitioned=True, secure=True)
+        return resp
+
+    @app.route("/cookies/read")
+    def cookies_read():
+        return {"cookies": request.cookies.to_dict(flat=False)}
+
+    @app.route("/cookies/delete")
+    def cookies_delete():
+        resp = make_response("cookies deleted")
+        resp.delete_cookie("plain")
+        resp.delete_cookie("spaced", path="/cookies")
+        resp.delete_cookie("full", secure=True, httponly=True, samesite="Lax")
+        return resp
+
+    # -- headers -------------------------------------------------------------
+
+    @app.route("/headers")
+    def headers():
+        h = request.headers
+        resp = jsonify(
+            lower=h.get("x-custom"),
+            upper=h.get("X-CUSTOM"),
+            index=h["X-Custom"] if "x-custom" in h else None,
+            contains="X-CUSTOM" in h,
+            missing=h.get("X-Missing", "default"),
+            as_int=h.get("X-Number", type=int),
+            accept=h.get("Accept"),
+            host=h.get("Host"),
+            content_type=h.get("Content-Type"),
+            multi=h.getlist("X-Multi"),
+        )
+        resp.headers["X-Response"] = "one"
+        resp.headers.add("X-Repeated", "a")
+        resp.headers.add("X-Repeated", "b")
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    # -- redirects and URL building ------------------------------------------
+
+    @app.route("/go/<where>")
+    def go(where):
+        if where == "index":
+            return redirect(url_for("index"))
+        if where == "external":
+            return redirect(url_for("index", _external=True, q="1 2"), code=301)
+        if where == "absolute":
+            return redirect("http://example.com/elsewhere?x=1")
+        if where == "unicode":
+            return redirect("/ünï/cödé?q=ä")
+        if where == "see-other":
+            return redirect(url_for("item", item_id=2), 303)
+        if where == "temporary":
+            return redirect(url_for("item", item_id=1), code=307)
+        if where == "anchor":
+            return redirect(url_for("index", _anchor="top part"))
+        abort(404)
+
+    @app.route("/urls")
+    def urls():
+        return jsonify(
+            index=url_for("index"),
+            item=url_for("item", item_id=7, extra="y z", multi=["a", "b"]),
+            item_ext=url_for("item", item_id=7, _external=True),
+            item_https=url_for("item", item_id=7, _external=True, _scheme="https"),
+            path=url_for("conv_path", p="a b/ü/c"),
+            anchor=url_for("index", _anchor="sec 1"),
+            api=url_for("api.user", uid=5),
+            api_ext=url_for("api.user", uid=5, _external=True),
+            color=url_for("conv_any", color="green"),
+            uuid=url_for("conv_uuid", u=uuid.UUID("12345678-1234-5678-1234-567812345678")),
+            float=url_for("conv_float", x=1.5),
+            list=url_for("conv_list", items=["a", "b c"]),
+            report=url_for("report", year=2024),
+            method=url_for("item_list", _method="POST"),
+        )
+
+    # -- errors --------------------------------------------------------------
+
+    @app.route("/abort/<int:code>")
+    def do_abort(code):
+        if request.args.get("description"):
+            abort(code, description=request.args["description"])
+        abort(code)
+
+    @app.route("/raise/<what>")
+    def do_raise(what):
+        if what == "app-error":
+            raise AppError("plain app error")
+        if what == "sub-app-error":
+            raise SubAppError("sub app error")
+        if what == "value-error":
+            raise ValueError("a value error")
+        if what == "payment":
+            raise PaymentRequired(42)
+        if what == "slow":
+            raise SlowDown()
+        if what == "too-many":
+            abort(429)
+        if what == "zero":
+            return str(1 / 0)
+        if what == "conflict":
+            raise exc.Conflict("it conflicts <b>here</b>")
+        if what == "http-instance":
+            raise exc.NotFound()
+        if what == "abort-response":
+            abort(make_response("custom abort body", 409))
+        if what == "bad-request-key":
+            return request.form["absent"]
+        abort(404)
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return f"forbidden: {e.description}", 403
+
+    @app.errorhandler(ValueError)
+    def value_error(e):
+        return {"error": "value", "kind": type(e).__name__, "msg": str(e)}, 400
+
+    @app.errorhandler(AppError)
+    def app_error(e):
+        return {"error": "app", "kind": type(e).__name__, "msg": str(e)}, 422
+
+    @app.errorhandler(PaymentRequired)
+    def payment(e):
+        return jsonify(error="payment required", amount=e.amount), 402, {"X-Payment": "needed"}
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return f"429 handler: {e.description}", 429, {"Retry-After": "10"}
+
+    @app.errorhandler(SlowDown)
+    def slow_down(e):
+        return f"SlowDown handler: {e.description}", e.code
+
+    @app.errorhandler(exc.Conflict)
+    def conflict(e):
+        resp = e.get_response()
+        resp.headers["X-Conflict"] = "handled"
+        return resp
+
+    # -- g and current_app ---------------------------------------------------
+
+    @app.route("/g")
+    def use_g():
+        g.view = "view"
+        return jsonify(
+            hook=g.hook,
+            user=g.user,
+            view=g.view,
+            missing=g.get("missing", "default"),
+            has_hook="hook" in g,
+            has_missing="missing" in g,
+            popped=g.pop("view"),
+            app_name=current_app.name,
+            max_len=current_app.config["MAX_CONTENT_LENGTH"],
+        )
+
+    @app.route("/teardown-log")
+    def teardown_log():
+        return jsonify(app.teardown_log)
+
+    # -- header injection attempts -------------------------------------------
+
+    @app.route("/inject/<how>")
+    def inject(how):
+        if how == "header":
+            resp = make_response("x")
+            resp.headers["X-Evil"] = "a\r\nSet-Cookie: pwned=1"
+            return resp
+        if how == "header-lf":
+            resp = make_response("x")
+            resp.headers["X-Evil"] = "a\nX-Injected: 1"
+            return resp
+        if how == "header-cr":
+            resp = make_response("x")
+            resp.headers["X-Evil"] = "a\rX-Injected: 1"
+            return resp
+        if how == "header-add":
+            resp = make_response("x")
+            resp.headers.add("X-Evil", "a\r\nX-Injected: 1")
+            return resp
+        if how == "tuple":
+            return "x", {"X-Evil": "a\r\nX-Injected: 1"}
+        if how == "name":
+            resp = make_response("x")
+            resp.headers["X-Evil\r\nX-Injected"] = "1"
+            return resp
+        if how == "redirect":
+            return redirect("/target\r\nSet-Cookie: pwned=1")
+        if how == "cookie":
+            resp = make_response("x")
+            resp.set_cookie("k", "v\r\nX-Injected: 1")
+            return resp
+        if how == "cookie-path":
+            resp = make_response("x")
+            resp.set_cookie("k", "v", path="/\r\nX-Injected: 1")
+            return resp
+        if how == "content-type":
+            return Response("x", content_type="text/plain\r\nX-Injected: 1")
+        if how == "mimetype":
+            return Response("x", mimetype="text/plain\r\nX-Injected: 1")
+        if how == "status":
+            return "x", "200 OK\r\nX-Injected: 1"
+        abort(404)
+
+    # -- a blueprint ---------------------------------------------------------
+
+    api = Blueprint("api", __name__, url_prefix="/api")
+
+    @api.before_request
+    def api_before():
+        g.bp = "api"
+        if request.args.get("deny"):
+            abort(401)
+
+    @api.after_request
+    def api_after(response):
+        response.headers["X-BP"] = request.blueprint or "?"
+        return response
+
+    @api.route("/")
+    def api_index():
+        return {"api": True, "self": url_for(".api_index"), "ping": url_for(".ping")}
+
+    @api.route("/ping")
+    def ping():
+        return jsonify(pong=True, bp=g.bp, blueprint=request.blueprint, endpoint=request.endpoint)
+
+    @api.route("/users/<int:uid>", methods=["GET", "DELETE"])
+    def user(uid):  # noqa: F811 (the same function name as the app's: endpoint api.user)
+        if uid == 0:
+            abort(404)
+        if request.method == "DELETE":
+            return "", 204
+        return {
+            "uid": uid,
+            "self": url_for(".user", uid=uid),
+            "ext": url_for(".user", uid=uid, _external=True),
+            "app_user": url_for("user", name="x"),
+        }
+
+    @api.route("/go")
+    def api_go():
+        return redirect(url_for(".ping", a="1"))
+
+    @api.route("/key")
+    def api_key():
+        return request.args["x"]
+
+    @api.route("/boom")
+    def api_boom():
+        raise RuntimeError("bp boom")
+
+    @api.errorhandler(404)
+    def api_not_found(e):
+        return jsonify(error="not found in api", description=e.description), 404
+
+    @api.errorhandler(KeyError)
+    def api_key_error(e):
+        return jsonify(error="key error", kind=type(e).__name__), 400
+
+    app.register_blueprint(api)
+    app.register_blueprint(api, name="api2", url_prefix="/v2")
+
+    return app
