@@ -280,7 +280,8 @@ class PythonRouter:
             raise RequestRedirect("/" + (path + "/").lstrip("/")) from None  # as make_redirect_url
         if found is not None:
             rule, values = found
-            params = _convert(rule, values)
+            # PERF: most rules only hand over the strings matched
+            params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
             if params is not None:
                 return rule.endpoint, params
         if have:

@@ -77,7 +77,7 @@ cdef class Leaf:
         self.endpoint = rule.endpoint
         self.names = rule.names
         self.conv_kinds = rule.conv_kinds
-        self.all_ident = all(k[0] == C_IDENT for k in rule.conv_kinds)
+        self.all_ident = rule.all_ident
         self.before = before
 
 

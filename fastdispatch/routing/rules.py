@@ -173,7 +173,7 @@ class Part:
 class Rule:
     """One registered rule: what the trees store at a leaf, and its builder."""
 
-    __slots__ = ("rule", "endpoint", "methods", "explicit", "pieces", "converters", "names", "conv_kinds", "arguments", "shape", "_build_ops")
+    __slots__ = ("rule", "endpoint", "methods", "explicit", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops")
 
     def __init__(self, rule: str, endpoint: t.Any, methods: frozenset, converters: t.Mapping[str, t.Any], router: t.Any) -> None:
         self.rule = rule
@@ -189,6 +189,7 @@ class Rule:
         self.arguments = frozenset(self.names)
         # (kind, converter, fixed_digits, min, max) per value, in path order
         self.conv_kinds = tuple(_conv_kind(c) for c in self.converters.values())
+        self.all_ident = all(k[0] == C_IDENT for k in self.conv_kinds)
 
     def _error(self, why: str) -> ValueError:
         return ValueError(f"invalid URL rule {self.rule!r}: {why}")
