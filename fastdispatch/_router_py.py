@@ -18,6 +18,7 @@ is.  Converters' ``to_python`` runs after the search, on the rule it found
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from ._codegen_py import compile_tree
@@ -40,6 +41,7 @@ from .routing.table import RuleInfo, RuleTable, method_map
 __all__ = ["PythonRouter"]
 
 _UUID_DASHES = (8, 13, 18, 23)
+_SLASHES = re.compile("/{2,}")
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
@@ -232,10 +234,15 @@ def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, 
 class PythonRouter:
     """Werkzeug-compatible router in pure Python (see the module docstring)."""
 
-    __slots__ = ("_table", "_root", "_static", "_matcher")
+    __slots__ = ("_table", "_root", "_static", "_matcher", "merge_slashes")
 
-    def __init__(self) -> None:
-        self._table = RuleTable(self)
+    def __init__(self, merge_slashes: bool = False) -> None:
+        #: as Werkzeug's Map(merge_slashes=...): rules are read with repeated
+        #: slashes merged, and a path that matches only once its slashes are
+        #: merged is redirected there (Flask's Map does this; the router's
+        #: default is the issue's Map(merge_slashes=False))
+        self.merge_slashes = merge_slashes
+        self._table = RuleTable(self, merge_slashes)
         self._root = Node("")
         self._static: dict[str, Node] = {}
         self._matcher: t.Callable | None = None  # the tree compiled, made on first match
@@ -251,8 +258,9 @@ class PythonRouter:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
         node.rules.append(r)
         node.by_method, node.all_methods = method_map(node.rules)
-        if len(r.pieces) == 1 and rule[1:2] != "/":  # "//x" paths become "/x" first
-            self._static[rule] = node
+        text = r.pieces[0]  # the rule as read (slashes merged if merging)
+        if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
+            self._static[text] = node
         self._matcher = None
 
     def _compile(self) -> t.Callable:
@@ -274,10 +282,20 @@ class PythonRouter:
         if path and (path[0] != "/" or path[1:2] == "/"):
             path = "/" + path.lstrip("/")  # as Werkzeug's MapAdapter does
         have: set[str] = set()
+        matcher = self._matcher or self._compile()
         try:
-            found = (self._matcher or self._compile())(path, len(path), method, have)
+            found = matcher(path, len(path), method, have)
         except _SlashRequired:
             raise RequestRedirect("/" + (path + "/").lstrip("/")) from None  # as make_redirect_url
+        if found is None and self.merge_slashes and "//" in path:
+            # Werkzeug's second try: a match with the slashes merged redirects there
+            merged = _SLASHES.sub("/", path)
+            try:
+                found = matcher(merged, len(merged), method, have)
+            except _SlashRequired:
+                raise RequestRedirect(merged + "/") from None
+            if found is not None:
+                raise RequestRedirect(merged)
         if found is not None:
             rule, values = found
             # PERF: most rules only hand over the strings matched

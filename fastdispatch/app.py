@@ -52,8 +52,9 @@ class App(Scaffold):
         super().__init__(import_name)
         self.name = import_name
         self.config = Config(self.default_config)
-        #: the router; iterable as (rule, endpoint, methods), like Flask's url_map
-        self.url_map = Router()
+        #: the router; iterable as (rule, endpoint, methods), like Flask's url_map.
+        #: Flask's Map merges repeated slashes (a 308 to the merged path).
+        self.url_map = Router(merge_slashes=True)
         self.blueprints: dict[str, Blueprint] = {}
         self._auto_options: set[str] = set()  # endpoints answering OPTIONS themselves
         self._hooks = False  # any hook registered anywhere: take the full path
@@ -121,13 +122,13 @@ class App(Scaffold):
         error: BaseException | None = None
         try:
             try:
-                rv = self._dispatch(req)
+                rv = self._dispatch(req, environ)
                 # PERF: the common view returns text and nothing hooks in:
                 # skip the Response object.
                 if type(rv) is str and not self._hooks:
                     body = rv.encode()
                     start_response("200 OK", [_TEXT_HTML, ("Content-Length", str(len(body)))])
-                    return [] if req.method == "HEAD" else [body]
+                    return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
                 response = self._finalize(req, rv)
             except Exception as e:
                 error = e
@@ -140,24 +141,29 @@ class App(Scaffold):
                 req.close()  # uploads spooled to temporary files
             _cv.reset(token)
 
-    def _dispatch(self, req: Request) -> t.Any:
+    def _dispatch(self, req: Request, environ: dict[str, t.Any]) -> t.Any:
         """The view's return value, or what hooks or error handlers put in
         its place (Flask's full_dispatch_request, before finalizing)."""
         try:
+            # PERF: straight from the environ; the router upper-cases the
+            # method itself and takes ASCII paths as they are.
+            method = environ.get("REQUEST_METHOD", "GET")
+            path = environ.get("PATH_INFO", "")
             routing_error = None
             try:
-                req.endpoint, req.view_args = self.url_map.match(req.method, _wsgi_decode(req.environ.get("PATH_INFO", "")))
+                req.endpoint, req.view_args = endpoint, args = self.url_map.match(method, path if path.isascii() else _wsgi_decode(path))
             except RoutingException as e:
                 routing_error = e
             if self._hooks:
                 rv = self._preprocess(req)
                 if rv is not None:
                     return rv
+                endpoint, args = req.endpoint, req.view_args  # a hook may have replaced them
             if routing_error is not None:
                 raise self._http_error(req, routing_error)
-            if req.method == "OPTIONS" and req.endpoint in self._auto_options:
+            if method != "GET" and endpoint in self._auto_options and method.upper() == "OPTIONS":
                 return self._options_response(req)
-            return self.view_functions[req.endpoint](**req.view_args)
+            return self.view_functions[endpoint](**args)
         except Exception as e:
             return self._handle_user_exception(req, e)
 
@@ -172,7 +178,7 @@ class App(Scaffold):
         # As Werkzeug's MapAdapter.make_redirect_url: absolute, query kept.
         path = quote(path, safe="!$&'()*+,/:;=@")
         path = "/".join((req.script_root.strip("/"), path.lstrip("/")))
-        query = req.environ.get("QUERY_STRING") or None
+        query = _wsgi_decode(req.environ.get("QUERY_STRING", "")) or None
         return urlunsplit((req.scheme, req.host, path, query, None))
 
     def _options_response(self, req: Request) -> Response:
@@ -301,6 +307,9 @@ class App(Scaffold):
                 rv.status = status
             else:
                 rv.status_code = status
+            if not 100 <= rv.status_code <= 999:
+                # Flask would send "0 abc", which is not HTTP: a 500 here
+                raise ValueError(f"The view function returned an invalid HTTP status {status!r}.")
         if headers:
             rv.headers.update(headers)
         return rv

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typing as t
 
-from .scaffold import Scaffold
+from .scaffold import F, Scaffold
 
 if t.TYPE_CHECKING:
     from .app import App
@@ -23,7 +23,34 @@ class Blueprint(Scaffold):
         self.name = name
         self.url_prefix = url_prefix
         self._rules: list[tuple[str, str | None, t.Callable[..., t.Any] | None, dict[str, t.Any]]] = []
+        self._app_wide: list[t.Callable[[App], t.Any]] = []  # applied to the app on registration
         self._registered: list[App] = []
+
+    def _on_app(self, setup: t.Callable[[App], t.Any]) -> None:
+        self._app_wide.append(setup)
+        for app in self._registered:
+            setup(app)
+
+    # The app-wide hooks and handlers, as Flask's: they apply to every
+    # request of the app, not only to this blueprint's.
+    def before_app_request(self, f: F) -> F:
+        self._on_app(lambda app: app.before_request(f))
+        return f
+
+    def after_app_request(self, f: F) -> F:
+        self._on_app(lambda app: app.after_request(f))
+        return f
+
+    def teardown_app_request(self, f: F) -> F:
+        self._on_app(lambda app: app.teardown_request(f))
+        return f
+
+    def app_errorhandler(self, code_or_exception: type[BaseException] | int) -> t.Callable[[F], F]:
+        def decorator(f: F) -> F:
+            self._on_app(lambda app: app.register_error_handler(code_or_exception, f))
+            return f
+
+        return decorator
 
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
         if endpoint and "." in endpoint:
@@ -45,4 +72,6 @@ class Blueprint(Scaffold):
             if endpoint is None:
                 endpoint = view_func.__name__ if view_func is not None else None
             app.add_url_rule(rule, f"{name}.{endpoint}", view_func, **rule_options)
+        for setup in self._app_wide:
+            setup(app)
         self._registered.append(app)

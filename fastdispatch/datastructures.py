@@ -349,8 +349,10 @@ def _header_str(value: t.Any, what: str = "Header values") -> str:
     # reached the wire would let a client-controlled value inject headers.
     if type(value) is not str:
         value = str(value)
-    if "\n" in value or "\r" in value or "\0" in value:
-        raise ValueError(f"{what} must not contain newline (CR, LF) or NUL characters.")
+    if "\n" in value or "\r" in value:
+        raise ValueError(f"{what} must not contain newline characters.")  # Werkzeug's words
+    if "\0" in value:
+        raise ValueError(f"{what} must not contain NUL characters.")
     return value
 
 

@@ -286,9 +286,8 @@ def _parse_multipart(
                 elif container is None:
                     size += len(event)
                     if max_form_memory_size is not None and size > max_form_memory_size:
-                        raise RequestEntityTooLarge(
-                            description=f"The form field {name!r} is larger than the limit of {max_form_memory_size} bytes for a non-file field."
-                        )
+                        # Werkzeug's default page, as Flask answers (the field is {name!r})
+                        raise RequestEntityTooLarge()
                     chunks.append(bytes(event))
                 else:
                     container.write(event)
@@ -296,7 +295,7 @@ def _parse_multipart(
                 break
     except multipart.ParserLimitReached as e:
         _close(files, container)
-        raise RequestEntityTooLarge(description=_limit_description(_msg(e), max_form_parts)) from None
+        raise RequestEntityTooLarge() from None  # Werkzeug's default page, as Flask answers
     except multipart.MultipartError as e:
         _close(files, container)
         raise BadRequest(description=f"Invalid multipart/form-data body: {_msg(e)}.") from None
@@ -391,16 +390,6 @@ class _OmittedBodyFix:
 def _msg(e: Exception) -> str:
     # The library's first argument is its message; a second may hold the cause.
     return str(e.args[0]) if e.args else type(e).__name__
-
-
-def _limit_description(msg: str, max_form_parts: int | None) -> str:
-    if msg == "Maximum segment count exceeded":
-        return f"The multipart/form-data body has more than {max_form_parts} parts (max_form_parts)."
-    if msg == "Maximum segment header length exceeded":
-        return f"A multipart/form-data part has a header line longer than {_MAX_PART_HEADER_SIZE} bytes."
-    if msg == "Maximum segment header count exceeded":
-        return f"A multipart/form-data part has more than {_MAX_PART_HEADERS} headers."
-    return f"The multipart/form-data body exceeds a limit: {msg}."
 
 
 def _close(files: list[tuple[str, FileStorage]], container: t.Any) -> None:

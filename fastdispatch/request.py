@@ -358,9 +358,7 @@ class Request:
         raw = environ.get("wsgi.input")
         if length is not None:
             if limit is not None and length > limit:
-                raise RequestEntityTooLarge(
-                    description=f"The request body ({length} bytes) is larger than the limit of {limit} bytes."
-                )
+                raise RequestEntityTooLarge()  # before reading a byte; Werkzeug's page, as Flask
             if length == 0 or raw is None:
                 return io.BytesIO()
             return t.cast(t.IO[bytes], _LengthStream(raw, length))
@@ -593,7 +591,7 @@ class _TerminatedStream(io.RawIOBase):
         if self._remaining is not None:
             self._remaining -= len(data)
             if self._remaining < 0:
-                raise RequestEntityTooLarge(description="The request body is larger than the limit of the application.")
+                raise RequestEntityTooLarge()  # Werkzeug's page, as Flask
         return data  # type: ignore[no-any-return]
 
     def readall(self) -> bytes:

@@ -9,6 +9,8 @@ allocated while searching: matched values are kept as (start, end) offsets
 into the path and cut out only for the rule that wins.
 """
 
+import re
+
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from libc.string cimport memchr, memcmp
@@ -45,6 +47,9 @@ cdef enum:
 cdef enum:
     STACK_VALUES = 32
     MAX_HAVES = 8
+
+_SLASHES = re.compile("/{2,}")
+
 
 cdef struct Ctx:
     int kind           # the path's PEP 393 storage
@@ -423,6 +428,14 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
         pos = nxt
 
 
+cdef int _search(Node root, str path, Ctx* c) except -1:
+    c.kind = PyUnicode_KIND(path)
+    c.data = PyUnicode_DATA(path)
+    c.n = PyUnicode_GET_LENGTH(path)
+    c.nspans = 0
+    return _lookup(root, path, 0, c)
+
+
 cdef object _to_int(str value, Ctx* c, Py_ssize_t start, Py_ssize_t end):
     """int(value) for an ASCII number that fits; int() otherwise."""
     cdef long long acc = 0
@@ -496,9 +509,11 @@ cdef class CompiledRouter:
     cdef Node _root
     cdef dict _static
     cdef Py_ssize_t _max_values
+    cdef readonly bint merge_slashes
 
-    def __init__(self):
-        self._table = RuleTable(self)
+    def __init__(self, bint merge_slashes=False):
+        self.merge_slashes = merge_slashes
+        self._table = RuleTable(self, merge_slashes)
         self._root = Node("")
         self._static = {}
         self._max_values = 0
@@ -515,8 +530,9 @@ cdef class CompiledRouter:
         node.rules.append(r)
         by_method, node.all_methods = method_map(node.rules)
         node.by_method = {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}
-        if len(r.pieces) == 1 and rule[1:2] != "/":  # "//x" paths become "/x" first
-            self._static[rule] = node
+        text = r.pieces[0]  # the rule as read (slashes merged if merging)
+        if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
+            self._static[text] = node
         self._max_values = max(self._max_values, len(r.names))
 
     def match(self, str method not None, str path not None):
@@ -537,9 +553,6 @@ cdef class CompiledRouter:
             method = method.upper()
         if path and (path[0] != u"/" or (len(path) > 1 and path[1] == u"/")):
             path = "/" + path.lstrip("/")  # as Werkzeug's MapAdapter does
-        c.kind = PyUnicode_KIND(path)
-        c.data = PyUnicode_DATA(path)
-        c.n = PyUnicode_GET_LENGTH(path)
         c.method = <PyObject*>method
         c.have = NULL
         c.nhaves = 0
@@ -551,9 +564,17 @@ cdef class CompiledRouter:
             if c.spans == NULL:
                 raise MemoryError()
         try:
-            r = _lookup(self._root, path, 0, &c)
+            r = _search(self._root, path, &c)
             if r == SLASH:
                 raise RequestRedirect("/" + (path + "/").lstrip("/"))  # as make_redirect_url
+            if r == NONE and self.merge_slashes and "//" in path:
+                # Werkzeug's second try: a match with the slashes merged redirects there
+                merged = _SLASHES.sub("/", path)
+                r = _search(self._root, merged, &c)
+                if r == SLASH:
+                    raise RequestRedirect(merged + "/")
+                if r == FOUND:
+                    raise RequestRedirect(merged)
             if r == FOUND:
                 leaf = <Leaf>c.leaf
                 params = _convert(leaf, path, &c)

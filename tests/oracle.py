@@ -79,10 +79,10 @@ class _Converters(dict):
 class WerkzeugOracle:
     """fastdispatch's add/match API on a Werkzeug Map."""
 
-    def __init__(self, converters: t.Mapping[str, type] | None = None) -> None:
+    def __init__(self, converters: t.Mapping[str, type] | None = None, merge_slashes: bool = False) -> None:
         self.map = wz.Map(
             strict_slashes=True,
-            merge_slashes=False,
+            merge_slashes=merge_slashes,
             converters={k: _werkzeug_converter(v) for k, v in (converters or {}).items()},
         )
         self.converters = _Converters(self)

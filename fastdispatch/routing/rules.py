@@ -175,7 +175,7 @@ class Rule:
 
     __slots__ = ("rule", "endpoint", "methods", "explicit", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops")
 
-    def __init__(self, rule: str, endpoint: t.Any, methods: frozenset, converters: t.Mapping[str, t.Any], router: t.Any) -> None:
+    def __init__(self, rule: str, endpoint: t.Any, methods: frozenset, converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool = False) -> None:
         self.rule = rule
         self.endpoint = endpoint
         self.methods = methods
@@ -184,7 +184,7 @@ class Rule:
         self.pieces: list[t.Any] = []
         self.shape: list[t.Any] = []
         self._build_ops: list[tuple[bool, str]] = []
-        self._parse(converters, router)
+        self._parse(converters, router, merge_slashes)
         self.names = tuple(self.converters)
         self.arguments = frozenset(self.names)
         # (kind, converter, fixed_digits, min, max) per value, in path order
@@ -194,10 +194,12 @@ class Rule:
     def _error(self, why: str) -> ValueError:
         return ValueError(f"invalid URL rule {self.rule!r}: {why}")
 
-    def _parse(self, converters: t.Mapping[str, t.Any], router: t.Any) -> None:
+    def _parse(self, converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool) -> None:
         rule = self.rule
         if not isinstance(rule, str) or not rule.startswith("/"):
             raise ValueError(f"URL rule {rule!r} must be a string starting with a slash")
+        if merge_slashes:
+            rule = re.sub("/{2,}", "/", rule)  # as Werkzeug's Rule.compile
         try:
             rule.encode("utf-8")
         except UnicodeEncodeError as e:  # a lone surrogate: no URL can be built from it
@@ -342,7 +344,7 @@ def _urlencode(items: list[tuple[str, t.Any]]) -> str:
     return urlencode(flat, safe="!$'()*,/:;?@")
 
 
-def parse_rule(rule: str, endpoint: t.Any, methods: t.Iterable[str], converters: t.Mapping[str, t.Any], router: t.Any) -> Rule:
+def parse_rule(rule: str, endpoint: t.Any, methods: t.Iterable[str], converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool = False) -> Rule:
     if isinstance(methods, str):
         raise TypeError(f"methods must be a collection of strings, not the string {methods!r}")
     ms = {m.upper() for m in methods}
@@ -350,4 +352,4 @@ def parse_rule(rule: str, endpoint: t.Any, methods: t.Iterable[str], converters:
         raise ValueError(f"URL rule {rule!r} needs at least one method")
     if "GET" in ms:
         ms.add("HEAD")
-    return Rule(rule, endpoint, frozenset(ms), converters, router)
+    return Rule(rule, endpoint, frozenset(ms), converters, router, merge_slashes)

@@ -23,10 +23,11 @@ class RuleInfo(t.NamedTuple):
 
 
 class RuleTable:
-    __slots__ = ("router", "converters", "rules", "by_endpoint", "by_shape")
+    __slots__ = ("router", "merge_slashes", "converters", "rules", "by_endpoint", "by_shape")
 
-    def __init__(self, router: t.Any) -> None:
+    def __init__(self, router: t.Any, merge_slashes: bool = False) -> None:
         self.router = router
+        self.merge_slashes = merge_slashes
         #: name -> converter class; add custom converters here, as with
         #: Flask's ``app.url_map.converters``.
         self.converters: dict[str, t.Any] = dict(DEFAULT_CONVERTERS)
@@ -37,7 +38,7 @@ class RuleTable:
     def parse(self, rule: str, endpoint: t.Any, methods: t.Iterable[str], automatic: t.Iterable[str] = ()) -> Rule:
         """Parse and validate ``rule``; record it. The caller inserts it.
         ``automatic`` methods (Flask's implicit OPTIONS) never clash."""
-        r = parse_rule(rule, endpoint, methods, self.converters, self.router)
+        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes)
         r.explicit = r.methods - {m.upper() for m in automatic}
         shape = tuple(r.shape)
         for other in self.by_shape.get(shape, ()):

@@ -19,9 +19,13 @@ __all__ = ["make_app"]
 # A fixed date, so that Set-Cookie headers compare byte for byte.
 COOKIE_EXPIRES = datetime.datetime(2031, 5, 17, 12, 30, 0, tzinfo=datetime.timezone.utc)
 MAX_CONTENT_LENGTH = 4096
+MAX_FORM_MEMORY_SIZE = 1000
+MAX_FORM_PARTS = 4
 
 
-def make_app(ns):  # noqa: C901 (one app, on purpose)
+def make_app(ns, hooks=True):  # noqa: C901 (one app, on purpose)
+    """``hooks=False``: the same app without its app-level request hooks
+    (fastdispatch answers a plain ``str`` view on a shorter path then)."""
     App, Blueprint, request, g = ns.App, ns.Blueprint, ns.request, ns.g
     jsonify, abort, redirect, url_for = ns.jsonify, ns.abort, ns.redirect, ns.url_for
     make_response, Response, current_app = ns.make_response, ns.Response, ns.current_app
@@ -29,8 +33,10 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
 
     app = App(__name__)
     if ns.router_cls is not None:
-        app.url_map = ns.router_cls()  # before any route: the supported moment
+        app.url_map = ns.router_cls(merge_slashes=True)  # before any route; Flask merges slashes
     app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    app.config["MAX_FORM_MEMORY_SIZE"] = MAX_FORM_MEMORY_SIZE
+    app.config["MAX_FORM_PARTS"] = MAX_FORM_PARTS
     app.teardown_log = []  # (path, exception name or None) per request
 
     class ListConverter(ns.BaseConverter):
@@ -46,10 +52,13 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
 
     # -- exceptions of the application's own --------------------------------
 
-    class AppError(ValueError):
+    class AppError(Exception):
         pass
 
     class SubAppError(AppError):
+        pass
+
+    class LeafError(SubAppError):
         pass
 
     class PaymentRequired(Exception):
@@ -62,7 +71,6 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
 
     # -- hooks ---------------------------------------------------------------
 
-    @app.before_request
     def load_user():
         g.hook = "before"
         g.user = request.headers.get("X-User", "anonymous")
@@ -70,17 +78,24 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
             return "blocked by before_request", 403, {"X-Blocked": "yes"}
         if request.args.get("hook") == "json":
             return {"short_circuit": True, "path": request.path}
+        if request.args.get("before") == "raise":
+            raise AppError("raised in before_request")
         return None
 
-    @app.after_request
     def add_header(response):
+        if request.args.get("after") == "raise":
+            raise RuntimeError("raised in after_request")
         response.headers["X-After"] = "app"
         response.headers.add("X-Hook-User", g.get("user", "?"))
         return response
 
-    @app.teardown_request
     def record_teardown(error):
         app.teardown_log.append([request.path, None if error is None else type(error).__name__])
+
+    if hooks:
+        app.before_request(load_user)
+        app.after_request(add_header)
+        app.teardown_request(record_teardown)
 
     # -- plain views, return conventions -------------------------------------
 
@@ -137,6 +152,40 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
             return jsonify("just a string")
         if kind == "empty-204":
             return "", 204
+        if kind == "body-204":
+            return "a body that must not be sent", 204
+        if kind == "body-304":
+            return Response("not modified body", status=304, headers={"ETag": '"abc"', "X-Extra": "1"})
+        if kind == "tuple-none-status":
+            return "none status", None
+        if kind == "tuple3-none-status":
+            return "none status", None, {"X-Extra": "n"}
+        if kind == "bytearray":
+            return bytearray(b"bytearray body")
+        if kind == "generator-status":
+            return (x for x in ["gen", "erated"]), 201, {"X-Extra": "g"}
+        if kind == "status-lower":
+            return "lower", "201 created"
+        if kind == "status-garbage":
+            return "garbage", "abc"
+        if kind == "header-int":
+            resp = make_response("int header")
+            resp.headers["X-Int"] = 5
+            resp.headers.add("X-Float", 1.5)
+            return resp
+        if kind == "jsonify-empty":
+            return jsonify()
+        if kind == "jsonify-none":
+            return jsonify(None)
+        if kind == "cookie-odd-values":
+            resp = make_response("odd cookies")
+            resp.set_cookie("comma", "a,b")
+            resp.set_cookie("equals", "k=v")
+            resp.set_cookie("empty", "")
+            resp.set_cookie("ünï", "key")
+            resp.set_cookie("td", "t", max_age=datetime.timedelta(hours=1))
+            resp.set_cookie("pathy", "p", path="/a b/ü")
+            return resp
         if kind == "none":
             return None
         if kind == "int":
@@ -230,6 +279,10 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
     def noslash():
         return "without slash"
 
+    @app.route("/tag/<name>/")
+    def tag(name):
+        return {"tag": name, "url": url_for("tag", name=name)}
+
     # -- methods -------------------------------------------------------------
 
     items = {1: {"id": 1, "name": "one"}, 2: {"id": 2, "name": "two"}}
@@ -251,7 +304,7 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
         found = items.get(item_id)
         if found is None:
             abort(404, description=f"No item {item_id}.")
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return found
         if request.method == "DELETE":
             return "", 204
@@ -457,6 +510,14 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
             return redirect(url_for("item", item_id=1), code=307)
         if where == "anchor":
             return redirect(url_for("index", _anchor="top part"))
+        if where == "html":
+            return redirect('/x?a=<b>&c="d"\'e')
+        if where == "relative":
+            return redirect("../up")
+        if where == "spaces":
+            return redirect("/a b/c d?e f=g h")
+        if where == "idna":
+            return redirect("http://bücher.example/ü")
         abort(404)
 
     @app.route("/urls")
@@ -478,6 +539,28 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
             method=url_for("item_list", _method="POST"),
         )
 
+    @app.route("/urls/<what>")
+    def urls_more(what):
+        if what == "odd-values":
+            return jsonify(
+                slash=url_for("user", name="a/b"),
+                question=url_for("user", name="a?b#c%d"),
+                unicode=url_for("user", name="ü ✓"),
+                plus=url_for("user", name="a+b"),
+                query=url_for("index", q="ü", none=None, n=1, b=True, lst=[1, "x y"], amp="a&b=c"),
+                anchor=url_for("index", _anchor="ü #?"),
+                int_str=url_for("conv_int", n="5"),
+                float_int=url_for("conv_float", x=2),
+                path_slashes=url_for("conv_path", p="/leading/and/trailing/"),
+            )
+        if what == "unknown-endpoint":
+            return url_for("no_such_endpoint")
+        if what == "missing-value":
+            return url_for("item")
+        if what == "bad-value":
+            return url_for("conv_any", color="purple")
+        abort(404)
+
     # -- errors --------------------------------------------------------------
 
     @app.route("/abort/<int:code>")
@@ -486,12 +569,28 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
             abort(code, description=request.args["description"])
         abort(code)
 
+    @app.route("/abort-args/<what>")
+    def abort_args(what):
+        if what == "positional-description":
+            abort(400, "positional description")
+        if what == "valid-methods":
+            abort(405, valid_methods=["GET", "POST"])
+        if what == "retry-after":
+            abort(429, retry_after=30)
+        if what == "unauthorized":
+            raise exc.Unauthorized(www_authenticate=['Basic realm="x"'])
+        if what == "exception-response":
+            raise exc.BadRequest(response=Response("from response", status=418))
+        abort(404)
+
     @app.route("/raise/<what>")
     def do_raise(what):
         if what == "app-error":
             raise AppError("plain app error")
         if what == "sub-app-error":
             raise SubAppError("sub app error")
+        if what == "leaf-error":
+            raise LeafError("leaf error")
         if what == "value-error":
             raise ValueError("a value error")
         if what == "payment":
@@ -516,13 +615,13 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
     def forbidden(e):
         return f"forbidden: {e.description}", 403
 
-    @app.errorhandler(ValueError)
-    def value_error(e):
-        return {"error": "value", "kind": type(e).__name__, "msg": str(e)}, 400
-
     @app.errorhandler(AppError)
     def app_error(e):
         return {"error": "app", "kind": type(e).__name__, "msg": str(e)}, 422
+
+    @app.errorhandler(SubAppError)
+    def sub_app_error(e):
+        return {"error": "sub-app", "kind": type(e).__name__, "msg": str(e)}, 409
 
     @app.errorhandler(PaymentRequired)
     def payment(e):
@@ -605,6 +704,13 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
             return Response("x", mimetype="text/plain\r\nX-Injected: 1")
         if how == "status":
             return "x", "200 OK\r\nX-Injected: 1"
+        if how == "caught":
+            resp = make_response("x")
+            try:
+                resp.headers["X-Evil"] = "a\r\nX-Injected: 1"
+            except ValueError as e:
+                return f"refused: {type(e).__name__}: {e}"
+            return "accepted"
         abort(404)
 
     # -- a blueprint ---------------------------------------------------------
@@ -667,3 +773,75 @@ def make_app(ns):  # noqa: C901 (one app, on purpose)
     app.register_blueprint(api, name="api2", url_prefix="/v2")
 
     return app
+
+
+def make_porting_app(ns, feature):
+    """Small apps for Flask features outside ``make_app`` (so that one
+    missing feature does not stop the whole table): the app and the paths
+    to request."""
+    App, request, g, url_for = ns.App, ns.request, ns.g, ns.url_for
+    app = App(__name__)
+    if ns.router_cls is not None:
+        app.url_map = ns.router_cls(merge_slashes=True)
+
+    if feature == "route-defaults":
+
+        @app.route("/page/", defaults={"n": 1})
+        @app.route("/page/<int:n>")
+        def page(n):
+            return f"page {n} {url_for('page', n=n)}"
+
+        return app, ["/page/", "/page/2", "/page/1"]
+
+    if feature == "strict-slashes-false":
+
+        @app.route("/a/", strict_slashes=False)
+        def a():
+            return "a"
+
+        return app, ["/a", "/a/"]
+
+    if feature == "blueprint-app-wide-hooks":
+        bp = ns.Blueprint("bp", __name__)
+
+        @bp.before_app_request
+        def before():
+            g.x = "set by bp.before_app_request"
+
+        @bp.after_app_request
+        def after(response):
+            response.headers["X-App-Wide"] = "1"
+            return response
+
+        @bp.app_errorhandler(404)
+        def not_found(e):
+            return "bp.app_errorhandler(404)", 404
+
+        @bp.route("/in")
+        def inside():
+            return g.x
+
+        @app.route("/out")
+        def outside():
+            return g.get("x", "none")
+
+        app.register_blueprint(bp)
+        return app, ["/in", "/out", "/nope"]
+
+    if feature == "url-processors":
+
+        @app.url_value_preprocessor
+        def pull_lang(endpoint, values):
+            g.lang = values.pop("lang", None) if values else None
+
+        @app.url_defaults
+        def add_lang(endpoint, values):
+            values.setdefault("lang", g.get("lang") or "en")
+
+        @app.route("/<lang>/about")
+        def about():
+            return f"{g.lang} {url_for('about')}"
+
+        return app, ["/de/about"]
+
+    raise KeyError(feature)

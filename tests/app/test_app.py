@@ -13,7 +13,7 @@ from fastdispatch.exceptions import HTTPException, NotFound
 @pytest.fixture
 def app(router_cls):
     app = App(__name__)
-    app.url_map = router_cls()
+    app.url_map = router_cls(merge_slashes=True)
     return app
 
 
