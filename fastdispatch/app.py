@@ -307,9 +307,9 @@ class App(Scaffold):
                 rv.status = status
             else:
                 rv.status_code = status
-            if not 100 <= rv.status_code <= 999:
-                # Flask would send "0 abc", which is not HTTP: a 500 here
-                raise ValueError(f"The view function returned an invalid HTTP status {status!r}.")
+        if not 100 <= rv.status_code <= 999:
+            # Flask would send "0 abc", which is not HTTP: a 500 here
+            raise ValueError(f"The view function returned an invalid HTTP status {rv.status!r}.")
         if headers:
             rv.headers.update(headers)
         return rv

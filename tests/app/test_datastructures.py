@@ -271,22 +271,25 @@ def test_headers_mutation_matches_werkzeug():
 
 @pytest.mark.parametrize("bad", ["a\r\nX-Injected: 1", "a\nb", "a\rb", "a\0b", "\n"])
 def test_header_injection_is_refused_at_assignment(bad):
+    # Werkzeug's words for CR/LF; a NUL is named as such.
+    chars = "NUL" if "\0" in bad else "newline"
     h = Headers([("X-Ok", "fine")])
-    for op in (
-        lambda: h.add("X-Test", bad),
-        lambda: h.set("X-Test", bad),
-        lambda: h.__setitem__("X-Test", bad),
-        lambda: h.setdefault("X-Test", bad),
-        lambda: h.extend([("X-Test", bad)]),
-        lambda: h.update({"X-Test": bad}),
-        lambda: h.setlist("X-Test", ["ok", bad]),
-        lambda: h.add(bad, "value"),  # in the name too
-        lambda: h.__setitem__(0, ("X-Test", bad)),
-        lambda: Headers([("X-Test", bad)]),
-        lambda: h.add("Content-Disposition", "attachment", filename=bad),
+    for what, op in (
+        ("values", lambda: h.add("X-Test", bad)),
+        ("values", lambda: h.set("X-Test", bad)),
+        ("values", lambda: h.__setitem__("X-Test", bad)),
+        ("values", lambda: h.setdefault("X-Test", bad)),
+        ("values", lambda: h.extend([("X-Test", bad)])),
+        ("values", lambda: h.update({"X-Test": bad})),
+        ("values", lambda: h.setlist("X-Test", ["ok", bad])),
+        ("names", lambda: h.add(bad, "value")),  # in the name too
+        ("values", lambda: h.__setitem__(0, ("X-Test", bad))),
+        ("values", lambda: Headers([("X-Test", bad)])),
+        ("values", lambda: h.add("Content-Disposition", "attachment", filename=bad)),
     ):
-        with pytest.raises(ValueError, match="newline"):
+        with pytest.raises(ValueError) as info:
             op()
+        assert str(info.value) == f"Header {what} must not contain {chars} characters."
     assert "X-Test" not in h
 
 

@@ -12,6 +12,7 @@ from urllib.parse import unquote_to_bytes
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+import werkzeug.exceptions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict as WMultiDict
@@ -121,6 +122,17 @@ def raises_http(cls, code, fn, match=None):
     if match is not None:
         assert match in info.value.description, info.value.description
     return info.value
+
+
+# Werkzeug's default 413 description: every 413 uses it, as Flask's do.
+TOO_LARGE = "The data value transmitted exceeds the capacity limit."
+assert werkzeug.exceptions.RequestEntityTooLarge.description == TOO_LARGE
+
+
+def raises_413(fn):
+    e = raises_http(RequestEntityTooLarge, 413, fn)
+    assert e.description == TOO_LARGE, e.description
+    return e
 
 
 # -- request line ---------------------------------------------------------------
@@ -751,16 +763,17 @@ def test_content_length_over_max_is_413_without_reading():
     env["wsgi.input"] = ExplodingInput()
     for access in (lambda r: r.stream, lambda r: r.get_data(), lambda r: r.data, lambda r: r.form, lambda r: r.get_json(force=True)):
         req = Request(dict(env), FakeApp(MAX_CONTENT_LENGTH=1000))
-        raises_http(RequestEntityTooLarge, 413, lambda: access(req), match="larger than the limit of 1000 bytes")
+        raises_413(lambda: access(req))
     # the same through the per-request override, and Werkzeug agrees on 413
     req = Request(dict(env))
     req.max_content_length = 1000
-    raises_http(RequestEntityTooLarge, 413, req.get_data)
+    raises_413(req.get_data)
     theirs = WRequest(dict(env))
     theirs.max_content_length = 1000
     with pytest.raises(Exception) as info:
         theirs.get_data()
     assert info.value.code == 413
+    assert info.value.description == TOO_LARGE  # the same page as ours
 
 
 def test_content_length_at_max_is_accepted():
@@ -799,17 +812,18 @@ def test_chunked_multipart_over_max_is_413():
 
 def test_max_form_memory_size_applies_to_fields_not_files():
     env = builder_environ({"field": "v" * 1001, "f": (io.BytesIO(b"z" * 5000), "z.bin")})
-    raises_http(RequestEntityTooLarge, 413, lambda: Request(fresh(env), FakeApp(MAX_FORM_MEMORY_SIZE=1000)).form, match="'field'")
+    raises_413(lambda: Request(fresh(env), FakeApp(MAX_FORM_MEMORY_SIZE=1000)).form)
     theirs = WRequest(fresh(env))
     theirs.max_form_memory_size = 1000
     with pytest.raises(Exception) as info:
         theirs.form
     assert info.value.code == 413
+    assert info.value.description == TOO_LARGE  # the same page as ours
     req = Request(fresh(env), FakeApp(MAX_FORM_MEMORY_SIZE=1001))
     assert len(req.form["field"]) == 1001 and len(req.files["f"].read()) == 5000
     # default limit without an app is Werkzeug's 500_000
     big = builder_environ({"field": "v" * 500_001})
-    raises_http(RequestEntityTooLarge, 413, lambda: Request(fresh(big)).form)
+    raises_413(lambda: Request(fresh(big)).form)
 
 
 def test_max_form_memory_size_does_not_apply_to_urlencoded():
@@ -823,21 +837,22 @@ def test_max_form_memory_size_does_not_apply_to_urlencoded():
 def test_max_form_parts():
     data = {f"k{i}": str(i) for i in range(20)}
     env = builder_environ(data)
-    raises_http(RequestEntityTooLarge, 413, lambda: Request(fresh(env), FakeApp(MAX_FORM_PARTS=19)).form, match="more than 19 parts")
+    raises_413(lambda: Request(fresh(env), FakeApp(MAX_FORM_PARTS=19)).form)
     req = Request(fresh(env))
     req.max_form_parts = 19
-    raises_http(RequestEntityTooLarge, 413, lambda: req.form)
+    raises_413(lambda: req.form)
     assert len(Request(fresh(env), FakeApp(MAX_FORM_PARTS=20)).form) == 20
     theirs = WRequest(fresh(env))
     theirs.max_form_parts = 19
     with pytest.raises(Exception) as info:
         theirs.form
     assert info.value.code == 413
+    assert info.value.description == TOO_LARGE  # the same page as ours
 
 
 def test_oversized_part_header_is_413():
     body = multipart_body([(['Content-Disposition: form-data; name="' + "n" * 20_000 + '"'], b"x")])
-    raises_http(RequestEntityTooLarge, 413, lambda: Request(multipart_environ(body)).form, match="header line")
+    raises_413(lambda: Request(multipart_environ(body)).form)
 
 
 def test_limits_come_from_the_app_config_and_the_request_overrides():
