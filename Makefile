@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test bench clean
+.PHONY: serve test bench wheel sdist-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,5 +23,13 @@ test: $(VENV)/.installed-test
 serve bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_router.py
 
+# A manylinux wheel built, repaired, installed with --no-index into a fresh
+# venv and tested; the sdist installed without a compiler (pure Python).
+wheel:
+	bash scripts/build_wheels.sh
+
+sdist-check:
+	bash scripts/check_sdist.sh
+
 clean:
-	rm -rf $(VENV) build *.egg-info fastdispatch/*.so src/_router.c
+	rm -rf $(VENV) build dist wheelhouse *.egg-info fastdispatch/*.so src/_router.c

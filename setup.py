@@ -2,7 +2,15 @@
 
 Without a working C compiler (or Cython), or with FASTDISPATCH_NO_EXTENSIONS=1,
 the package installs as pure Python (``fastdispatch.routing.Router`` is then
-``PythonRouter``, with identical behaviour) and says so with a warning.
+``PythonRouter``, with identical behaviour) and says so with a warning.  Such a
+wheel is tagged ``py3-none-any``: it holds no compiled code.
+
+FASTDISPATCH_REQUIRE_EXTENSIONS=1 turns that fallback into an error (release
+builds set it, so that a broken toolchain cannot publish a pure wheel).
+
+Note that pip shows a build's output only with ``-v``: a plain ``pip install``
+that fell back prints no warning.  ``fastdispatch.routing.CompiledRouter is None``
+tells at run time.
 """
 
 import os
@@ -11,12 +19,33 @@ import sys
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
-NO_EXTENSIONS = os.environ.get("FASTDISPATCH_NO_EXTENSIONS", "") not in ("", "0")
+try:
+    from setuptools.command.bdist_wheel import bdist_wheel
+except ImportError:  # setuptools < 70.1 (the build requires >= 77; this is for --no-build-isolation)
+    from wheel.bdist_wheel import bdist_wheel
+
+
+def _flag(name):
+    return os.environ.get(name, "") not in ("", "0")
+
+
+NO_EXTENSIONS = _flag("FASTDISPATCH_NO_EXTENSIONS")
+REQUIRE_EXTENSIONS = _flag("FASTDISPATCH_REQUIRE_EXTENSIONS")
+
+PYX = os.path.join("src", "_router.pyx")
+C_FILE = os.path.join("src", "_router.c")
 
 
 def warn(msg):
     bar = "*" * 75
     print(f"\n{bar}\nWARNING: {msg}\nfastdispatch is installed without its compiled router and uses the\npure-Python router (same behaviour, slower).\n{bar}\n", file=sys.stderr)
+
+
+def fall_back(msg):
+    """No compiled router: an error if it is required, else a warning."""
+    if REQUIRE_EXTENSIONS:
+        sys.exit(f"error: {msg} (and FASTDISPATCH_REQUIRE_EXTENSIONS is set)")
+    warn(msg)
 
 
 class OptionalBuildExt(build_ext):
@@ -26,31 +55,54 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as e:  # no compiler, no Python headers, ...
-            warn(f"building the C extension failed: {e!r}")
+            self._give_up(f"building the C extension failed: {e!r}")
 
     def build_extension(self, ext):
         try:
             super().build_extension(ext)
         except Exception as e:
-            warn(f"compiling {ext.name} failed: {e!r}")
+            self._give_up(f"compiling {ext.name} failed: {e!r}")
+
+    def _give_up(self, msg):
+        fall_back(msg)
+        # Nothing compiled: from here on the distribution is pure Python, so
+        # install puts the package in purelib and bdist_wheel tags the wheel
+        # py3-none-any instead of a platform tag on a wheel with no binary.
+        self.distribution.ext_modules = []
+        self.extensions = []  # nor copy the missing binary in place (editable installs)
+
+
+class BdistWheel(bdist_wheel):
+    """Tag the wheel pure when the extension could not be compiled.
+
+    bdist_wheel decides purity in finalize_options, before anything is built;
+    build first, then decide again.
+    """
+
+    def run(self):
+        if not self.skip_build:
+            self.run_command("build")
+        if not self.distribution.has_ext_modules():
+            self.root_is_pure = True
+        super().run()
 
 
 def extensions():
     if NO_EXTENSIONS:
-        warn("FASTDISPATCH_NO_EXTENSIONS is set")
+        fall_back("FASTDISPATCH_NO_EXTENSIONS is set")
         return []
     try:
         from Cython.Build import cythonize
     except ImportError:
-        c_file = os.path.join("src", "_router.c")
-        if os.path.exists(c_file):
-            return [Extension("fastdispatch._router", [c_file])]
-        warn("Cython is not installed and no generated C file is present")
+        # A C file older than the .pyx was generated from an older router: never build it.
+        if os.path.exists(C_FILE) and (not os.path.exists(PYX) or os.path.getmtime(C_FILE) >= os.path.getmtime(PYX)):
+            return [Extension("fastdispatch._router", [C_FILE])]
+        fall_back("Cython is not installed and no up-to-date generated C file is present")
         return []
     return cythonize(
-        [Extension("fastdispatch._router", [os.path.join("src", "_router.pyx")])],
+        [Extension("fastdispatch._router", [PYX])],
         compiler_directives={"language_level": "3", "boundscheck": False, "wraparound": False},
     )
 
 
-setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})
+setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt, "bdist_wheel": BdistWheel})

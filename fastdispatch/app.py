@@ -137,7 +137,7 @@ class App(Scaffold):
         finally:
             if self._hooks:
                 self._teardown(req, error)
-            if "files" in req.__dict__:
+            if req._form_loaded:
                 req.close()  # uploads spooled to temporary files
             _cv.reset(token)
 

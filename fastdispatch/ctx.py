@@ -80,51 +80,63 @@ class _Proxy:
 
     def _current(self) -> t.Any:
         ctx = _cv.get(None)
-        target = None if ctx is None else self._get(ctx)
+        target = None if ctx is None else object.__getattribute__(self, "_get")(ctx)
         if target is None:
-            raise RuntimeError(f"Working outside of {self._what} context.")
+            raise RuntimeError(f"Working outside of {object.__getattribute__(self, '_what')} context.")
         return target
 
-    def __getattr__(self, name: str) -> t.Any:
-        return getattr(self._current(), name)
+    # PERF: __getattribute__, not __getattr__: a view's request.args would
+    # otherwise first fail a normal lookup and pay for the AttributeError.
+    def __getattribute__(self, name: str) -> t.Any:
+        ctx = _cv.get(None)
+        if ctx is not None:
+            target = object.__getattribute__(self, "_get")(ctx)
+            if target is not None:
+                return getattr(target, name)
+        if name in ("_current", "_get_current_object"):
+            return object.__getattribute__(self, name)
+        raise RuntimeError(f"Working outside of {object.__getattribute__(self, '_what')} context.")
 
     def __setattr__(self, name: str, value: t.Any) -> None:
-        setattr(self._current(), name, value)
+        setattr(_Proxy._current(self), name, value)
 
     def __delattr__(self, name: str) -> None:
-        delattr(self._current(), name)
+        delattr(_Proxy._current(self), name)
 
     def __contains__(self, name: str) -> bool:
-        return name in self._current()
+        return name in _Proxy._current(self)
 
     def __iter__(self) -> t.Iterator[t.Any]:
-        return iter(self._current())
+        return iter(_Proxy._current(self))
 
     def __bool__(self) -> bool:
         ctx = _cv.get(None)
-        return ctx is not None and self._get(ctx) is not None
+        return ctx is not None and object.__getattribute__(self, "_get")(ctx) is not None
 
     def __eq__(self, other: object) -> bool:
-        return self._current() == other
+        return bool(_Proxy._current(self) == other)
 
     def __hash__(self) -> int:
-        return hash(self._current())
+        return hash(_Proxy._current(self))
 
     def __repr__(self) -> str:
         ctx = _cv.get(None)
-        target = None if ctx is None else self._get(ctx)
-        return f"<{self._what} proxy: {target!r}>" if target is not None else f"<unbound {self._what} proxy>"
+        target = None if ctx is None else object.__getattribute__(self, "_get")(ctx)
+        what = object.__getattribute__(self, "_what")
+        return f"<{what} proxy: {target!r}>" if target is not None else f"<unbound {what} proxy>"
 
     def _get_current_object(self) -> t.Any:
-        return self._current()
+        return _Proxy._current(self)
 
 
 def _request_of(ctx: t.Any) -> t.Any:
-    return None if isinstance(ctx, AppContext) else ctx
+    return None if type(ctx) is AppContext else ctx
 
 
 request: t.Any = _Proxy(_request_of, "request")
 current_app: t.Any = _Proxy(lambda ctx: ctx.app, "application")
+
+
 def _g_of(ctx: t.Any) -> _AppCtxGlobals:
     try:
         return ctx.g  # type: ignore[no-any-return]

@@ -385,10 +385,15 @@ class Request:
         """The body, unless it is form data (then b"": see ``form``)."""
         return self.get_data(parse_form_data=True)  # type: ignore[no-any-return]
 
+    #: whether form data was parsed (uploads may need closing); the class
+    #: default is read without creating the instance __dict__
+    _form_loaded = False
+
     def _load_form_data(self) -> None:
         d = self.__dict__
         if "form" in d:
             return
+        self._form_loaded = True
         result = None
         if self.environ.get("CONTENT_TYPE"):
             # Werkzeug opens the stream before looking at the type, so an
