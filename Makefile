@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with python3 (3.9+) and a C compiler:
-#   make serve   - the main job (for now: the router benchmark; serving lands with issue 5)
+#   make serve   - the main job: the example API (examples/api.py) on meinheld
 #   make test    - the test suite, on both router implementations
+# Also: make bench (router and WSGI benchmarks), make wheel, make sdist-check.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -17,11 +18,22 @@ $(VENV)/.installed-%: $(BIN)/python pyproject.toml setup.py src/_router.pyx
 	$(BIN)/python -m pip install -q -e '.[$*]'
 	@touch $@
 
-test: $(VENV)/.installed-test
+# meinheld (built --no-deps: its greenlet<0.5 pin), gunicorn, granian, bjoern
+$(VENV)/.servers: $(BIN)/python scripts/install_servers.sh
+	bash scripts/install_servers.sh $(BIN)/python
+	@touch $@
+
+test: $(VENV)/.installed-test $(VENV)/.servers
 	$(BIN)/python -m pytest tests
 
-serve bench: $(VENV)/.installed-bench
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: $(VENV)/.installed-test $(VENV)/.servers
+	$(BIN)/python -m fastdispatch serve examples.api:app --host $(HOST) --port $(PORT) $(SERVE_ARGS)
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_router.py
+	$(BIN)/python bench/bench_app.py
 
 # A manylinux wheel built, repaired, installed with --no-index into a fresh
 # venv and tested; the sdist installed without a compiler (pure Python).

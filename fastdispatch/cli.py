@@ -94,17 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("app", metavar="MODULE:APP", help="the WSGI app: module path, a colon, attribute name")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", "-p", type=_port, default=8000, help="port (default: %(default)s)")
-    serve.add_argument("--workers", "-w", type=_count, default=1,
+    serve.add_argument("--workers", "-w", type=_count, default=1, metavar="N",
                        help="worker processes (default: 1); more than 1 runs under gunicorn's arbiter "
                             "(meinheld) or granian's manager; bjoern and wsgiref take 1 only")
     serve.add_argument("--server", "-s", default=DEFAULT_SERVER, metavar="NAME",
                        help=f"one of {', '.join(SERVERS)} (default: %(default)s; wsgiref is for development)")
     serve.add_argument("--access-log", action="store_true", help="log each request (off by default)")
     serve.add_argument("--keep-alive", type=_count, default=5, metavar="SECONDS",
-                       help="how long an idle keep-alive connection is kept, meinheld only (default: %(default)s)")
+                       help="how long an idle keep-alive connection is kept, meinheld (and under gunicorn) "
+                            "only; 0: no keep-alive (default: %(default)s)")
     serve.add_argument("--graceful-timeout", type=_count, default=30, metavar="SECONDS",
-                       help="on SIGTERM, how long workers may take to finish before they are killed "
-                            "(gunicorn, granian, bjoern; default: %(default)s)")
+                       help="on SIGTERM, how long requests in progress may take to finish "
+                            "(gunicorn, granian, bjoern, wsgiref; meinheld itself allows about 1 s; default: %(default)s)")
 
     routes = sub.add_parser("routes", help="print the route table of MODULE:APP",
                             description="Print the route table, as `flask routes` does.")

@@ -5,21 +5,28 @@ ours: gunicorn's arbiter with meinheld's gunicorn worker for meinheld, and
 granian's own.  Those replace a crashed worker and, on SIGTERM, stop
 accepting, let the workers finish what they have, and exit 0.
 
-================  ==========================================================
-``meinheld``      1 worker: ``meinheld.server`` in this process.  N workers:
-                  gunicorn's arbiter with ``MeinheldWorker`` below (meinheld's
-                  own worker class, see its docstring).
-``granian``       granian's process manager (``Granian(...).serve()``) with
-                  ``respawn_failed_workers=True``; also for 1 worker.
-``bjoern``        1 worker only: bjoern has no process manager, and running
-                  it under gunicorn would take a worker class of our own.
-``wsgiref``       the standard library's server, for development: 1 process,
-                  a thread per connection, no keep-alive (HTTP/1.0 style),
-                  no chunked request bodies.
-================  ==========================================================
+============  ==============================================================
+``meinheld``  1 worker: ``meinheld.server`` in this process (``listen``,
+              ``set_keepalive``, ``run``); its own C signal handler makes
+              SIGTERM stop accepting and finish open requests (at most about
+              1 s), then ``run`` returns.  N workers: gunicorn's arbiter with
+              ``meinheld.gmeinheld.MeinheldWorker`` (see the subclass below
+              for the one thing changed).  Keep-alive: ``--keep-alive`` s.
+``granian``   granian's process manager (``Granian(...).serve()``, WSGI
+              interface, ``respawn_failed_workers=True``), for 1 worker too.
+``bjoern``    1 worker only: bjoern has no process manager, and running it
+              under gunicorn would take a worker class of our own.  SIGTERM
+              is turned into bjoern's SIGINT stop, and the process ends once
+              no request is in progress.  It does not support HTTP
+              pipelining (of requests sent together it answers the last).
+``wsgiref``   the standard library's server, for development: 1 process, a
+              thread per connection, no keep-alive (HTTP/1.0 style), no
+              chunked request bodies.  SIGTERM finishes open requests.
+============  ==============================================================
 
-Problems a user can fix (bad ``MODULE:APP``, unknown or missing server, a
-port in use) raise ``ServeError``: one line, and the exit code to use.
+Access logs are off unless ``access_log``.  Problems a user can fix (bad
+``MODULE:APP``, unknown or missing server, a port in use) raise
+``ServeError``: one line, and the exit code to use.
 """
 
 from __future__ import annotations
@@ -74,21 +81,11 @@ def load_app(spec: str) -> t.Callable[..., t.Any]:
         sys.path.insert(0, cwd)
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        missing = exc.name or ""
+    except Exception as exc:  # one line, not a traceback
+        missing = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
         if missing and (module_name == missing or module_name.startswith(missing + ".")):
             raise ServeError(f"cannot import {module_name!r}: no module named {missing!r} (run from the directory that holds it)") from None
-        raise ServeError(f"importing {module_name!r} failed: {type(exc).__name__}: {exc}") from None
-    except Exception as exc:  # the module itself is broken: one line, not a traceback
-        where = ""
-        tb = exc.__traceback__
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename.endswith(".py"):
-                where = f" ({tb.tb_frame.f_code.co_filename}:{tb.tb_lineno})"
-            tb = tb.tb_next
-        if isinstance(exc, SyntaxError):
-            where = f" ({exc.filename}:{exc.lineno})"
-        raise ServeError(f"importing {module_name!r} failed: {type(exc).__name__}: {exc}{where}") from None
+        raise ServeError(f"importing {module_name!r} failed: {type(exc).__name__}: {exc}{_where(exc)}") from None
     obj: t.Any = module
     for part in attr.split("."):
         try:
@@ -98,6 +95,20 @@ def load_app(spec: str) -> t.Callable[..., t.Any]:
     if not callable(obj):
         raise ServeError(f"{spec!r} is a {type(obj).__name__}, not a WSGI application (not callable)")
     return t.cast(t.Callable[..., t.Any], obj)
+
+
+def _where(exc: BaseException) -> str:
+    """`` (file:line)`` of the innermost frame of the user's code."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f" ({exc.filename}:{exc.lineno})"
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.startswith("<frozen "):
+            where = f" ({filename}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return where
 
 
 def _granian_loader(spec: str) -> t.Callable[..., t.Any]:
@@ -136,7 +147,8 @@ def _require(module: str, server: str | None = None) -> None:
         importlib.import_module(module)
     except ImportError as exc:
         name = server or module
-        why = "" if isinstance(exc, ModuleNotFoundError) and exc.name == module.split(".")[0] else f" ({exc})"
+        absent = isinstance(exc, ModuleNotFoundError) and exc.name is not None and (module == exc.name or module.startswith(exc.name + "."))
+        why = "" if absent else f" ({exc})"
         raise ServeError(f"{name} is not installed{why}; install it with: {_INSTALL[name]}") from None
 
 
@@ -168,14 +180,14 @@ def serve(
     if server in ("bjoern", "wsgiref") and workers > 1:
         why = "bjoern has no process manager" if server == "bjoern" else "wsgiref is a single-process development server"
         raise ServeError(f"{why}: --workers {workers} is not supported (use --server meinheld or --server granian for several workers)")
+    if app is None:
+        app = load_app(spec)
     if server == "meinheld":
         _require("meinheld.server", "meinheld")
         if workers > 1:
             _require("gunicorn")
     else:
         _require({"granian": "granian", "bjoern": "bjoern", "wsgiref": "wsgiref.simple_server"}[server], server)
-    if app is None:
-        app = load_app(spec)
     check_port(host, port)
     if server == "meinheld":
         if workers == 1:
@@ -207,8 +219,7 @@ def _serve_meinheld(app: t.Callable[..., t.Any], host: str, port: int, access_lo
             raise ServeError(f"cannot listen on {_fmt(host, port)}: {exc.strerror or exc}", EXIT_RUNTIME) from None
         # meinheld only keeps connections alive once this is set (seconds).
         mh.set_keepalive(keep_alive)
-        if not access_log:
-            mh.set_access_logger(None)
+        mh.set_access_logger(_MeinheldAccessLog(_stdout_line) if access_log else None)
         _announce("meinheld", host, port, 1, f", keep-alive {keep_alive}s" if keep_alive else ", no keep-alive")
         if early:
             return 0
@@ -221,27 +232,73 @@ def _serve_meinheld(app: t.Callable[..., t.Any], host: str, port: int, access_lo
         signal.signal(signal.SIGTERM, previous)
 
 
+_COMBINED = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+
+
+def _stdout_line(line: str) -> None:
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+
+
+class _MeinheldAccessLog:
+    """What meinheld's C server calls to log (``access(environ)`` after each
+    response, ``error(type, value, tb)``): lines in gunicorn's format (the
+    combined log format by default), query string included, and none for a
+    keep-alive connection that closes without a request (meinheld reports
+    those as requests with no method)."""
+
+    def __init__(self, write: t.Callable[[str], None], fmt: str = _COMBINED, error: t.Callable[..., None] | None = None) -> None:
+        self.write = write
+        self.fmt = fmt
+        self._error = error
+
+    def access(self, environ: dict[str, t.Any]) -> None:
+        method = environ.get("REQUEST_METHOD")
+        if not method:
+            return
+        from meinheld.mlogging import SafeAtoms
+
+        path = environ.get("PATH_INFO", "")
+        if environ.get("QUERY_STRING"):
+            path += "?" + environ["QUERY_STRING"]
+        atoms = {
+            "h": environ.get("REMOTE_ADDR", "-"),
+            "l": "-",
+            "u": "-",
+            "t": f"[{environ.get('LOCAL_TIME', '-')}]",
+            "r": f"{method} {path} {environ.get('SERVER_PROTOCOL', 'HTTP/1.0')}",
+            "s": str(environ.get("STATUS_CODE", "-")),
+            "b": str(environ.get("SEND_BYTES", "-")),
+            "f": environ.get("HTTP_REFERER", "-"),
+            "a": environ.get("HTTP_USER_AGENT", "-"),
+            "T": str(environ.get("REQUEST_TIME", 0) // 1000),  # meinheld gives milliseconds
+            "D": str(environ.get("REQUEST_TIME", 0) * 1000),
+            "p": f"<{os.getpid()}>",
+        }
+        for key, value in environ.items():
+            if key.startswith("HTTP_"):
+                atoms[f"{{{key[5:].lower().replace('_', '-')}}}i"] = value
+        try:
+            self.write(self.fmt % SafeAtoms(atoms))
+        except Exception:
+            self.error(*sys.exc_info())
+
+    def error(self, exc_type: t.Any, value: t.Any, tb: t.Any) -> None:
+        if self._error is not None:
+            self._error("Error handling request", exc_info=(exc_type, value, tb))
+        else:
+            import traceback
+
+            traceback.print_exception(exc_type, value, tb)
+
+
 def _meinheld_worker_class() -> type:
     from gunicorn.workers.base import Worker
     from meinheld import server as mh
     from meinheld.gmeinheld import MeinheldWorker as _Upstream
-    from meinheld.mlogging import _access
-
-    class _MeinheldLog:
-        """The two calls meinheld's C server makes on its loggers
-        (``access(environ)``, ``error(type, value, tb)``) mapped onto a
-        gunicorn ``Logger`` instance."""
-
-        def __init__(self, log: t.Any) -> None:
-            self._log = log
-            self.cfg = log.cfg
-            self.access_log = log.access_log
-
-        def access(self, environ: dict[str, t.Any]) -> None:
-            _access(self, environ)
-
-        def error(self, exc_type: t.Any, value: t.Any, tb: t.Any) -> None:
-            self._log.error("Error handling request", exc_info=(exc_type, value, tb))
 
     class MeinheldWorker(_Upstream):  # type: ignore[misc,valid-type]
         """``meinheld.gmeinheld.MeinheldWorker`` (its run loop, signal and
@@ -249,15 +306,16 @@ def _meinheld_worker_class() -> type:
         ``__init__`` replaces ``gunicorn.glogging.Logger.access`` and
         ``.error`` on the class, in the arbiter (workers are constructed
         there, before the fork), with functions of another signature.  The
-        first time a worker dies of a signal, the arbiter's
-        ``self.log.error(msg, pid, sig)`` then raises, and so does its
-        handler, and the whole server exits (meinheld 1.0.2, gunicorn 22+).
-        Here meinheld gets adapters instead, and gunicorn's class is left
-        alone."""
+        first time a worker is killed (SIGKILL), the arbiter's
+        ``self.log.error(msg, pid, signame)`` raises, then so does its
+        "Unhandled exception in main loop" report, and the whole server
+        exits (meinheld 1.0.2 with gunicorn 27.0.1, seen here).  Here
+        meinheld gets an adapter over the worker's logger instead, and
+        gunicorn's class is left alone."""
 
         def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
             Worker.__init__(self, *args, **kwargs)
-            log = _MeinheldLog(self.log)
+            log = _MeinheldAccessLog(self.log.access_log.info, self.cfg.access_log_format, self.log.error)
             if self.cfg.accesslog is self.cfg.logconfig is None:
                 mh.set_access_logger(None)
             else:
@@ -359,29 +417,91 @@ class _AccessLog:
         return result
 
 
+class _InFlight:
+    """Counts requests in progress for a single-threaded server (bjoern):
+    from the app call to its return, or to ``close()`` for a streamed body.
+    ``last`` is when a request last started or ended."""
+
+    def __init__(self, app: t.Callable[..., t.Any]) -> None:
+        self.app = app
+        self.count = 0
+        self.last = time.monotonic()
+
+    def _done(self) -> None:
+        self.count -= 1
+        self.last = time.monotonic()
+
+    def __call__(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
+        self.count += 1
+        self.last = time.monotonic()
+        try:
+            result = self.app(environ, start_response)
+        except BaseException:
+            self._done()
+            raise
+        if type(result) is list or type(result) is tuple:  # bjoern's fast path stays
+            self._done()
+            return result
+        return _ClosingIterable(result, self._done)
+
+
+class _ClosingIterable:
+    __slots__ = ("result", "on_close")
+
+    def __init__(self, result: t.Iterable[bytes], on_close: t.Callable[[], None]) -> None:
+        self.result = result
+        self.on_close = on_close
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        return iter(self.result)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.on_close()
+
+
+#: after SIGTERM, bjoern's process exits once no request has been in
+#: progress for this long (time for the loop to write the last responses)
+_BJOERN_SETTLE = 0.5
+
+
 def _serve_bjoern(app: t.Callable[..., t.Any], host: str, port: int, access_log: bool, graceful_timeout: int) -> int:
     import bjoern
 
     if access_log:
         app = _AccessLog(app)
-    # bjoern stops on SIGINT only (a libev watcher: stop accepting, serve the
-    # open connections to their end, then KeyboardInterrupt).  SIGTERM is
-    # turned into that SIGINT by a thread (bjoern's loop runs no Python
-    # signal handler).  Keep-alive connections can stay open indefinitely,
-    # so after graceful_timeout the process exits anyway, as gunicorn's
-    # arbiter would kill a worker that does not finish in time.
+    tracker = _InFlight(app)
+    # bjoern stops only on SIGINT (a libev watcher: stop accepting, serve
+    # the open connections to their end, then KeyboardInterrupt), and idle
+    # keep-alive connections, which it never times out, would hold that end
+    # up indefinitely.  So SIGTERM goes to a thread (bjoern's loop runs no
+    # Python signal handler): it sends that SIGINT, then ends the process
+    # once no request is in progress (or after graceful_timeout, as
+    # gunicorn's arbiter kills a worker that does not finish in time).
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
 
     def on_sigterm() -> None:
         signal.sigwait({signal.SIGTERM})
         os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(graceful_timeout)
-        sys.stderr.flush()
+        deadline = time.monotonic() + graceful_timeout
+        while time.monotonic() < deadline:
+            if tracker.count == 0 and time.monotonic() - tracker.last >= _BJOERN_SETTLE:
+                break
+            time.sleep(0.05)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
         os._exit(0)
 
     threading.Thread(target=on_sigterm, name="fastdispatch-sigterm", daemon=True).start()
     try:
-        bjoern.listen(app, host, port)
+        bjoern.listen(tracker, host, port)
     except OSError as exc:
         raise ServeError(f"cannot listen on {_fmt(host, port)}: {exc.strerror or exc}", EXIT_RUNTIME) from None
     _announce("bjoern", host, port, 1, ", keep-alive")
@@ -446,8 +566,8 @@ def _serve_wsgiref(app: t.Callable[..., t.Any], host: str, port: int, access_log
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
         httpd.server_close()  # stop accepting; then let requests in progress finish
         with busy:
             busy.wait_for(lambda: in_flight[0] == 0, timeout=graceful_timeout)
+        signal.signal(signal.SIGTERM, previous)
     return 0

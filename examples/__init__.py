@@ -1,0 +1,1 @@
+"""Example apps: ``fastdispatch serve examples.api:app`` from the repository root."""

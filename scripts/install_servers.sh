@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Install the HTTP servers `fastdispatch serve` runs on into PYTHON's environment:
+#   greenlet (current), meinheld (--no-deps), gunicorn, granian, and bjoern (optional).
+# Idempotent and quiet: a package that already imports is left alone.
+#
+#   scripts/install_servers.sh .venv/bin/python
+#
+# meinheld 1.0.2 (2020, unmaintained) pins greenlet<0.5, which does not build on
+# Python 3.10+; it installs with --no-deps and runs with a current greenlet.  It
+# compiles C: a compiler is needed.  It is built without greenlet support
+# (MEINHELD_NOGREEN=1, meinheld's own build switch): greenlet only serves
+# meinheld's async extras (spawn, sleep, meinheld.patch), which a WSGI app does
+# not use, and creating a greenlet per request with greenlet 3 halves meinheld's
+# throughput.  MEINHELD_GREENLET=1 in the environment builds the greenlet
+# variant instead (then `pip uninstall meinheld` first to switch an existing one).
+# On Python 3.13+ meinheld's C uses two removed APIs (Py_TRASHCAN_SAFE_BEGIN/END
+# and PyEval_CallObject): the sdist is patched with their documented
+# replacements before it is built.
+# bjoern needs libev's headers: `apt-get install libev-dev` is run when they are
+# missing and we are root; if bjoern still cannot be installed, one line says so
+# and the script goes on (bjoern is optional).
+set -euo pipefail
+
+PY=${1:?usage: $0 PYTHON}
+MEINHELD_VERSION=1.0.2
+
+say() { echo "install_servers: $*" >&2; }
+has() { "$PY" -c "import $1" >/dev/null 2>&1; }
+pip_install() { "$PY" -m pip install -qq --disable-pip-version-check "$@"; }
+
+"$PY" -m pip --version >/dev/null 2>&1 || { say "$PY has no pip"; exit 1; }
+
+has greenlet || pip_install 'greenlet>=3'
+
+if ! has meinheld.server; then
+    # pip's wheel cache does not know about MEINHELD_NOGREEN: build afresh
+    if [ "${MEINHELD_GREENLET:-0}" = 1 ]; then unset MEINHELD_NOGREEN; else export MEINHELD_NOGREEN=1; fi
+    if "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then
+        tmp=$(mktemp -d)
+        trap 'rm -rf "$tmp"' EXIT
+        "$PY" -m pip download -qq --disable-pip-version-check --no-deps --no-binary :all: \
+            -d "$tmp" "meinheld==$MEINHELD_VERSION"
+        tar -xzf "$tmp/meinheld-$MEINHELD_VERSION.tar.gz" -C "$tmp"
+        src="$tmp/meinheld-$MEINHELD_VERSION"
+        sed -i -e 's/Py_TRASHCAN_SAFE_BEGIN(self)/Py_TRASHCAN_BEGIN(self, TimerObject_dealloc)/' \
+               -e 's/Py_TRASHCAN_SAFE_END(self)/Py_TRASHCAN_END/' "$src/meinheld/server/timer.c"
+        sed -i -e 's/PyEval_CallObject(/PyObject_CallObject(/g' "$src"/meinheld/server/*.c
+        pip_install --no-deps --no-cache-dir "$src"
+    else
+        pip_install --no-deps --no-cache-dir --no-binary meinheld "meinheld==$MEINHELD_VERSION"
+    fi
+    has meinheld.server || { say "meinheld was built but does not import"; exit 1; }
+fi
+
+has gunicorn || pip_install 'gunicorn>=22'
+has granian || pip_install 'granian>=2'
+
+if ! has bjoern; then
+    if [ ! -e /usr/include/ev.h ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        if ! apt-get install -y -qq libev-dev >/dev/null 2>&1; then
+            apt-get update -qq >/dev/null 2>&1 || true
+            apt-get install -y -qq libev-dev >/dev/null 2>&1 || true
+        fi
+    fi
+    if ! pip_install bjoern >/dev/null 2>&1 || ! has bjoern; then
+        say "bjoern not installed (optional; it needs libev's headers: apt-get install libev-dev)"
+    fi
+fi
+exit 0
