@@ -14,6 +14,7 @@ server or one that is not installed; 1 for a port that cannot be listened on.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import typing as t
 
@@ -127,7 +128,11 @@ def main(argv: t.Sequence[str] | None = None) -> int:
             app = load_app(args.app)
             if not hasattr(app, "url_map"):
                 raise ServeError(f"{args.app!r} has no url_map: not a fastdispatch App")
-            print(format_routes(app, args.sort, args.all_methods))
+            try:
+                print(format_routes(app, args.sort, args.all_methods))
+                sys.stdout.flush()
+            except BrokenPipeError:  # `fastdispatch routes app | head`: not an error
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
         from .servers import serve
 
