@@ -18,7 +18,7 @@ from .config import Config
 from .ctx import AppContext, _cv
 from .exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound, RoutingRedirect
 from .request import Request, _wsgi_decode
-from .response import Response, jsonify
+from .response import Response, make_response
 from .routing import MethodNotAllowed as _RouteMethodNotAllowed
 from .routing import RequestRedirect as _RouteRedirect
 from .routing import Router, RoutingException
@@ -269,50 +269,17 @@ class App(Scaffold):
 
     def make_response(self, rv: t.Any) -> Response:
         """Flask's conversion of a view's return value into a Response."""
-        status = headers = None
-        if isinstance(rv, tuple):
-            if len(rv) == 3:
-                rv, status, headers = rv
-            elif len(rv) == 2:
-                if isinstance(rv[1], (dict, tuple, list)) or hasattr(rv[1], "to_wsgi_list"):
-                    rv, headers = rv
-                else:
-                    rv, status = rv
-            else:
-                raise TypeError(
-                    "The view function did not return a valid response tuple. The tuple must have the form "
-                    "(body, status, headers), (body, status), or (body, headers)."
-                )
-        if rv is None:
+        if rv is None or (type(rv) is tuple and rv and rv[0] is None):
             endpoint = getattr(_cv.get(None), "endpoint", None)
             raise TypeError(
                 f"The view function for {endpoint!r} did not return a valid response. "
                 "The function either returned None or ended without a return statement."
             )
-        if not isinstance(rv, Response):
-            if isinstance(rv, (str, bytes, bytearray)) or _is_iterator(rv):
-                rv = self.response_class(rv, status=status, headers=headers)
-                status = headers = None
-            elif isinstance(rv, (dict, list)):
-                rv = jsonify(rv)
-            elif isinstance(rv, HTTPException):
-                rv = rv.get_response()
-            else:
-                raise TypeError(
-                    "The view function did not return a valid response. The return type must be a string, "
-                    f"dict, list, tuple with headers or status, Response instance, or WSGI callable, but it was a {type(rv).__name__}."
-                )
-        if status is not None:
-            if isinstance(status, (str, bytes, bytearray)):
-                rv.status = status
-            else:
-                rv.status_code = status
-        if not 100 <= rv.status_code <= 999:
+        response = make_response(rv)
+        if not 100 <= response.status_code <= 999:
             # Flask would send "0 abc", which is not HTTP: a 500 here
-            raise ValueError(f"The view function returned an invalid HTTP status {rv.status!r}.")
-        if headers:
-            rv.headers.update(headers)
-        return rv
+            raise ValueError(f"The view function returned an invalid HTTP status {response.status!r}.")
+        return response
 
     # -- the rest of the Flask surface ----------------------------------------
 
@@ -364,7 +331,3 @@ class App(Scaffold):
 
     def __repr__(self) -> str:
         return f"<App {self.name!r}>"
-
-
-def _is_iterator(rv: t.Any) -> bool:
-    return hasattr(rv, "__next__") and hasattr(rv, "__iter__")
