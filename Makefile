@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test bench wheel sdist-check clean
+.PHONY: serve test bench report soak wheel sdist-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ serve: $(VENV)/.installed-test $(VENV)/.servers
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/bench_router.py
 	$(BIN)/python bench/bench_app.py
+
+# Router, in-process, HTTP (wrk) and soak benchmarks in one run: writes
+# bench/results.md and bench/results.png.
+report: $(VENV)/.installed-bench $(VENV)/.installed-test $(VENV)/.servers
+	$(BIN)/python bench/report.py $(REPORT_ARGS)
+
+soak: $(VENV)/.installed-test $(VENV)/.servers
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 # A manylinux wheel built, repaired, installed with --no-index into a fresh
 # venv and tested; the sdist installed without a compiler (pure Python).

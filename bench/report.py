@@ -1,0 +1,563 @@
+#!/usr/bin/env python
+"""The whole benchmark, one command: router, in-process WSGI, HTTP, soak.
+
+    python bench/report.py [--quick]
+
+Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
+``bench/results.png`` (matplotlib chart).  Steps:
+
+1. router ns/match, uncached, against Werkzeug, Falcon, routrie, autoroutes
+   and http-router: ``bench_router.py --json`` (``--quick`` passed on);
+2. in-process us/request against Flask, Falcon and Bottle:
+   ``bench_app.py --json``;
+3. HTTP requests/s with ``wrk`` for fastdispatch, Flask, Falcon and the bare
+   WSGI callable (``http_apps.py``), each on meinheld, granian and bjoern with
+   1 and 2 workers (bjoern: 1 only).  Each server is ``python -m
+   fastdispatch serve http_apps:<app>`` on a free port; once it accepts
+   connections and answers a known path correctly, wrk warms it up (1 s) and
+   then measures ``wrk -t1 -c32 -d5s`` (``--quick``: 2 s) with
+   ``lua/github.lua`` cycling through 4,060 distinct GitHub-API requests; then
+   SIGTERM, and wait;
+4. a short soak of ``examples.api:app`` on meinheld with 2 workers
+   (``soak.py``, 20 s; ``--quick``: 5 s).
+
+All ratios come from this one run.  Targets are printed as PASS/MISS; they do
+not change the exit status (a failed step does: exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PY = sys.executable
+sys.path.insert(0, str(BENCH))
+
+import http_apps  # noqa: E402
+
+FRAMEWORKS = (("fastdispatch", "fastdispatch_app"), ("Flask", "flask_app"),
+              ("Falcon", "falcon_app"), ("bare WSGI", "bare_app"))
+SERVERS = ("meinheld", "granian", "bjoern")
+WORKERS = (1, 2)
+ROUTERS = ("CompiledRouter", "Werkzeug Map", "Falcon", "routrie", "autoroutes", "http-router")
+INPROC = ("fastdispatch", "Flask", "Falcon", "Bottle", "bare WSGI")
+PACKAGES = ("fastdispatch", "werkzeug", "flask", "falcon", "bottle", "routrie", "autoroutes", "http-router",
+            "meinheld", "gunicorn", "granian", "bjoern", "matplotlib")
+
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+# -- steps 1 and 2: the in-process benchmarks --------------------------------------
+
+
+def run_json_bench(script, quick, tmp):
+    out = Path(tmp) / (Path(script).stem + ".json")
+    cmd = [PY, str(BENCH / script), "--json", str(out)] + (["--quick"] if quick else [])
+    log(f"$ {' '.join(cmd[1:])}")
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0 or not out.exists():
+        log(proc.stdout[-2000:] + proc.stderr[-2000:])
+        log(f"{script} failed (exit {proc.returncode})")
+        return None
+    log(f"  done in {time.perf_counter() - started:.0f} s")
+    return json.loads(out.read_text())
+
+
+# -- step 3: HTTP with wrk ----------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_accepting(proc, port, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def check_answer(port, method, path, body, timeout=10.0):
+    """One request, the body its route must give; retried while workers boot."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request(method, path)
+            resp = conn.getresponse()
+            got = resp.read().decode()
+            conn.close()
+            if resp.status == 200 and got == body:
+                return None
+            return f"{method} {path}: {resp.status} {got[:80]!r}, expected 200 {body!r}"
+        except OSError as exc:
+            last = f"{method} {path}: {exc}"
+            time.sleep(0.1)
+    return last
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    # anything left in its group (a worker that outlived its arbiter)
+    try:
+        os.killpg(proc.pid, 0)
+    except ProcessLookupError:
+        return
+    time.sleep(0.5)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_NON2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+WRK_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+WRK_TOTAL = re.compile(r"(\d+) requests in")
+
+
+def wrk(port, seconds, requests_file):
+    cmd = ["wrk", "-t1", "-c32", f"-d{seconds}s", "-s", str(BENCH / "lua" / "github.lua"),
+           f"http://127.0.0.1:{port}"]
+    env = dict(os.environ, WRK_REQUESTS=str(requests_file))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=seconds + 30)
+    out = proc.stdout + proc.stderr
+    m = WRK_RPS.search(out)
+    if not m:
+        raise RuntimeError(f"wrk gave no Requests/sec: {out[-500:]}")
+    non2xx = WRK_NON2XX.search(out)
+    sock = WRK_SOCKET.search(out)
+    total = WRK_TOTAL.search(out)
+    return {"rps": float(m.group(1)), "requests": int(total.group(1)) if total else None,
+            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": sum(map(int, sock.groups())) if sock else 0}
+
+
+def http_bench(quick, tmp):
+    if shutil.which("wrk") is None:
+        log("wrk is not installed: the HTTP benchmark is skipped.  Install it with: apt-get install wrk"
+            " (or build it from https://github.com/wg/wrk)")
+        return None
+    requests_file = http_apps.write_requests(Path(tmp) / "github_requests.txt")
+    probe_method, probe_path = next((m, p) for m, p in http_apps.requests() if m == "GET")
+    probe_body = http_apps.expected_body(probe_method, probe_path)
+    seconds, warm = (2, 1) if quick else (5, 1)
+    results = {}
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT)]))
+    for server in SERVERS:
+        for workers in WORKERS:
+            for name, attr in FRAMEWORKS:
+                key = f"{name}|{server}|{workers}"
+                if server == "bjoern" and workers > 1:
+                    results[key] = {"skipped": "bjoern has no process manager: 1 worker only"}
+                    continue
+                port = free_port()
+                cmd = [PY, "-m", "fastdispatch", "serve", f"http_apps:{attr}", "--server", server,
+                       "--workers", str(workers), "--port", str(port), "--graceful-timeout", "2"]
+                logfile = Path(tmp) / f"server-{name.replace(' ', '_')}-{server}-{workers}.log"
+                with open(logfile, "w") as lf:
+                    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=lf, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+                try:
+                    if not wait_accepting(proc, port):
+                        raise RuntimeError("server did not accept connections: "
+                                           + logfile.read_text()[-400:].replace("\n", " | "))
+                    problem = check_answer(port, probe_method, probe_path, probe_body)
+                    if problem:
+                        raise RuntimeError(f"wrong answer: {problem}")
+                    wrk(port, warm, requests_file)  # warm-up, discarded
+                    row = wrk(port, seconds, requests_file)
+                    results[key] = row
+                    note = ""
+                    if row["non_2xx"] or row["socket_errors"]:
+                        note = f"  ({row['non_2xx']} non-2xx, {row['socket_errors']} socket errors)"
+                    log(f"  {name:<13} {server:<9} {workers} worker{'s' if workers > 1 else ' '}"
+                        f" {row['rps']:>10,.0f} req/s{note}")
+                except Exception as exc:  # noqa: BLE001 - reported in the table
+                    results[key] = {"error": str(exc)[:300]}
+                    log(f"  {name:<13} {server:<9} {workers}: FAILED {exc}")
+                finally:
+                    stop(proc)
+    return {"seconds": seconds, "warmup_seconds": warm, "connections": 32, "threads": 1,
+            "distinct_requests": len(http_apps.requests()), "results": results}
+
+
+# -- step 4: soak -------------------------------------------------------------------------
+
+
+def run_soak(quick, tmp):
+    out = Path(tmp) / "soak.json"
+    seconds = 5 if quick else 20
+    cmd = [PY, str(BENCH / "soak.py"), "--seconds", str(seconds), "--connections", "64", "--json", str(out)]
+    log(f"$ {' '.join(cmd[1:])}")
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120)
+    log("  " + proc.stdout.strip().replace("\n", "\n  "))
+    if proc.stderr.strip():
+        log(proc.stderr[-1500:])
+    doc = json.loads(out.read_text()) if out.exists() else None
+    if doc is not None:
+        doc["exit_code"] = proc.returncode
+    return doc
+
+
+# -- the report ---------------------------------------------------------------------------
+
+
+def versions():
+    out = {}
+    for pkg in PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def wrk_version():
+    if shutil.which("wrk") is None:
+        return None
+    proc = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return (proc.stdout + proc.stderr).strip().splitlines()[0] if (proc.stdout + proc.stderr).strip() else "wrk"
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def build_markdown(doc):
+    env, router, inproc, http, soak = doc["environment"], doc["router"], doc["inproc"], doc["http"], doc["soak"]
+    L = []
+    L.append("# fastdispatch benchmark results")
+    L.append("")
+    L.append(f"Generated by `python bench/report.py{' --quick' if doc['quick'] else ''}` on {env['date']}"
+             f" ({doc['elapsed_s']:.0f} s).  All ratios are from this one run.")
+    L.append("")
+    L.append("| machine | |")
+    L.append("|---|---|")
+    L.append(f"| CPU | {env['cpu']} ({env['cpus']} CPUs) |")
+    L.append(f"| OS | {env['platform']} |")
+    L.append(f"| Python | {env['implementation']} {env['python']} |")
+    L.append(f"| wrk | {env['wrk'] or 'not installed'} |")
+    L.append("| versions | " + ", ".join(f"{k} {v}" for k, v in env["versions"].items() if v) + " |")
+    L.append("")
+    L.append("Route table everywhere: the GitHub API, 203 routes (`tests/data/routes.json`, apps from `bench/apps.py`).")
+    L.append("")
+    targets = []
+
+    # router
+    L.append("## Router: ns per match (uncached)")
+    L.append("")
+    if router:
+        gh = router["github"]
+        base = gh.get("CompiledRouter", {}).get("uncached_ns")
+        L.append("Distinct paths over every route, shuffled, min of repeats (`bench/bench_router.py`).")
+        L.append("")
+        L.append("| router | ns/match | x fastdispatch |")
+        L.append("|---|---:|---:|")
+        for name in ROUTERS:
+            row = gh.get(name)
+            if not row or row.get("uncached_ns") is None:
+                L.append(f"| {name} | not measured | | |")
+                continue
+            ns = row["uncached_ns"]
+            label = "fastdispatch (CompiledRouter)" if name == "CompiledRouter" else name
+            L.append(f"| {label} | {ns:,.0f} | {ns / base:.2f} |" if base else f"| {label} | {ns:,.0f} | |")
+        L.append("")
+        for c in router.get("checks", []):
+            if c.get("measured") is not None:
+                targets.append((c["target"], c["measured"], c["pass"], "router"))
+    else:
+        L.append("_router benchmark failed; see the console output._")
+        L.append("")
+
+    # in-process
+    L.append("## In-process WSGI: us per request")
+    L.append("")
+    if inproc:
+        res = inproc["results"]
+        base = res.get("fastdispatch", {}).get("us")
+        L.append("Environ built, app called, body joined, no socket (`bench/bench_app.py`); min of repeats.")
+        L.append("")
+        L.append("| framework | us/request | x fastdispatch |")
+        L.append("|---|---:|---:|")
+        for name in INPROC:
+            row = res.get(name)
+            if not row:
+                L.append(f"| {name} | not measured | |")
+                continue
+            L.append(f"| {name} | {row['us']:.2f} | {row['us'] / base:.2f} |")
+        L.append("")
+        for c in inproc.get("checks", []):
+            if c.get("measured") is not None:
+                targets.append((c["target"], c["measured"], c["pass"], "in-process"))
+    else:
+        L.append("_in-process benchmark failed; see the console output._")
+        L.append("")
+
+    # HTTP
+    L.append("## HTTP: requests per second (wrk)")
+    L.append("")
+    if http:
+        res = http["results"]
+        L.append(f"`wrk -t{http['threads']} -c{http['connections']} -d{http['seconds']}s -s bench/lua/github.lua`"
+                 f" after a {http['warmup_seconds']} s warm-up; the script cycles through {http['distinct_requests']:,}"
+                 " distinct GitHub-API requests (ids vary, all methods of the table).  Server:"
+                 " `python -m fastdispatch serve http_apps:<app> --server S --workers N` (2 workers on meinheld:"
+                 " gunicorn's arbiter with meinheld workers).  wrk and the server share the machine's CPUs.")
+        L.append("")
+        combos = [(s, w) for s in SERVERS for w in WORKERS]
+        L.append("| framework | " + " | ".join(f"{s} x{w}" for s, w in combos) + " |")
+        L.append("|---|" + "---:|" * len(combos))
+
+        def cell(r):
+            if "rps" in r:
+                extra = ""
+                if r["non_2xx"] or r["socket_errors"]:
+                    extra = f" ({r['non_2xx']} non-2xx, {r['socket_errors']} sock. err.)"
+                return f"{r['rps']:,.0f}{extra}"
+            if "skipped" in r:
+                return "unsupported"
+            return "failed"
+
+        for name, _ in FRAMEWORKS:
+            L.append(f"| {name} | " + " | ".join(cell(res.get(f"{name}|{s}|{w}", {})) for s, w in combos) + " |")
+
+        def rps(name, s, w):
+            return res.get(f"{name}|{s}|{w}", {}).get("rps")
+
+        for label, other in (("fastdispatch / bare WSGI", "bare WSGI"), ("fastdispatch / Flask", "Flask"),
+                             ("fastdispatch / Falcon", "Falcon")):
+            vals = []
+            for s, w in combos:
+                a, b = rps("fastdispatch", s, w), rps(other, s, w)
+                vals.append(f"{a / b:.2f}x" if a and b else "-")
+            L.append(f"| _{label}_ | " + " | ".join(vals) + " |")
+        L.append("")
+        notes = sorted({r["skipped"] for r in res.values() if "skipped" in r})
+        for n in notes:
+            L.append(f"- unsupported: {n} (`--workers 2` is refused by the CLI).")
+        for key, r in res.items():
+            if "error" in r:
+                L.append(f"- failed: {key.replace('|', ' on ', 1).replace('|', ' x')}: {r['error']}")
+        L.append("")
+        # targets on meinheld
+        for w in WORKERS:
+            fd, bare, flask = rps("fastdispatch", "meinheld", w), rps("bare WSGI", "meinheld", w), rps("Flask", "meinheld", w)
+            if fd and bare:
+                targets.append((f"HTTP meinheld x{w}: fastdispatch >= 0.9x bare WSGI", fd / bare, fd / bare >= 0.9, "http"))
+            if fd and flask:
+                targets.append((f"HTTP meinheld x{w}: fastdispatch >= 3x Flask", fd / flask, fd / flask >= 3, "http"))
+        # fastest server
+        L.append("Fastest server for fastdispatch:")
+        L.append("")
+        for w in WORKERS:
+            ranked = sorted(((rps("fastdispatch", s, w), s) for s in SERVERS if rps("fastdispatch", s, w)), reverse=True)
+            if not ranked:
+                continue
+            best, name = ranked[0]
+            others = ", ".join(f"{best / v:.2f}x {s} ({v:,.0f})" for v, s in ranked[1:])
+            L.append(f"- {w} worker{'s' if w > 1 else ''}: **{name}**, {best:,.0f} req/s"
+                     + (f"; that is {others}" if others else " (the only one measured)"))
+            doc.setdefault("fastest", {})[w] = name
+        L.append("")
+    else:
+        L.append("_wrk is not installed: skipped.  Install it with `apt-get install wrk`._")
+        L.append("")
+
+    # soak
+    L.append("## Soak: `examples.api:app` on meinheld, 2 workers")
+    L.append("")
+    if soak:
+        L.append(f"`python bench/soak.py --seconds {soak['seconds']:g} --connections {soak['connections']}`"
+                 f" ({soak['elapsed_s']} s with the last slow requests):"
+                 " a Python asyncio load generator on raw sockets, each response's status checked against the"
+                 " one its request kind must get.")
+        L.append("")
+        L.append("| kind | request | expected | count |")
+        L.append("|---|---|---:|---:|")
+        for kind, row in soak["kinds"].items():
+            L.append(f"| {kind} | {row['request']} | {row['expected']} | {row['count']:,} |")
+        L.append(f"| **total** | | | **{soak['total']:,}** ({soak['total'] / soak['elapsed_s']:,.0f}/s) |")
+        L.append("")
+        rss = soak["rss"]
+        L.append("| criterion | value | |")
+        L.append("|---|---:|---|")
+        L.append(f"| unexpected status codes | {soak['unexpected_total']} | {verdict(soak['unexpected_total'] == 0)} (must be 0) |")
+        L.append(f"| socket errors | {soak['socket_errors']} | {verdict(soak['socket_errors'] == 0)} (must be 0) |")
+        L.append(f"| worker RSS after warm-up -> end | {rss['start_kb'] / 1024:.1f} MB -> {rss['end_kb'] / 1024:.1f} MB"
+                 f" ({rss['growth_pct']:+.1f}%) | {verdict(rss['growth_pct'] < 10)} (must be < 10%) |")
+        L.append(f"| worker processes unchanged | {soak['workers_unchanged']} | {verdict(soak['workers_unchanged'])} |")
+        L.append("")
+        L.append(f"Worker RSS at boot (idle): {rss['boot_kb'] / 1024:.1f} MB; the baseline is taken after a"
+                 f" {soak['warmup_seconds']} s warm-up under the same load.  " + soak["note"])
+        if soak.get("unexpected"):
+            L.append("")
+            L.append("Unexpected: " + ", ".join(f"{k}: {v}" for k, v in soak["unexpected"].items()))
+        L.append("")
+        targets.append(("soak: 0 unexpected statuses, 0 socket errors, same workers; measured: worker RSS growth % (< 10)",
+                        rss["growth_pct"], soak["passed"], "soak"))
+    else:
+        L.append("_soak failed to run; see the console output._")
+        L.append("")
+
+    L.append("## Targets")
+    L.append("")
+    L.append("| target | measured | |")
+    L.append("|---|---:|---|")
+    for label, measured, ok, _ in targets:
+        L.append(f"| {label} | {measured:.3f} | {verdict(ok)} |")
+    L.append("")
+    L.append("![chart](results.png)")
+    L.append("")
+    doc["targets"] = targets
+    return "\n".join(L)
+
+
+def chart(doc, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("matplotlib is not installed: no chart (pip install matplotlib, or the 'bench' extra)")
+        return False
+    fig, axes = plt.subplots(1, 3, figsize=(18, 5.5))
+    hl = "#d62728"
+    if doc["router"]:
+        gh = doc["router"]["github"]
+        names = [n for n in ROUTERS if gh.get(n, {}).get("uncached_ns") is not None]
+        vals = [gh[n]["uncached_ns"] for n in names]
+        labels = ["fastdispatch" if n == "CompiledRouter" else n for n in names]
+        ax = axes[0]
+        ax.barh(labels, vals, color=[hl if n == "CompiledRouter" else "#7f7f7f" for n in names])
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel("ns per match (log scale, lower is better)")
+        ax.set_title("Router, 203 GitHub routes, uncached")
+        for i, v in enumerate(vals):
+            ax.text(v, i, f" {v:,.0f}", va="center", fontsize=8)
+    if doc["inproc"]:
+        res = doc["inproc"]["results"]
+        names = [n for n in INPROC if n in res]
+        vals = [res[n]["us"] for n in names]
+        ax = axes[1]
+        ax.barh(names, vals, color=[hl if n == "fastdispatch" else "#7f7f7f" for n in names])
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel("us per request (log scale, lower is better)")
+        ax.set_title("In-process WSGI request")
+        for i, v in enumerate(vals):
+            ax.text(v, i, f" {v:.2f}", va="center", fontsize=8)
+    ax = axes[2]
+    if doc["http"]:
+        res = doc["http"]["results"]
+        combos = [(s, w) for s in SERVERS for w in WORKERS if not (s == "bjoern" and w > 1)]
+        width = 0.8 / len(FRAMEWORKS)
+        colors = {"fastdispatch": hl, "Flask": "#1f77b4", "Falcon": "#2ca02c", "bare WSGI": "#7f7f7f"}
+        for i, (name, _) in enumerate(FRAMEWORKS):
+            xs = [j + (i - (len(FRAMEWORKS) - 1) / 2) * width for j in range(len(combos))]
+            ys = [res.get(f"{name}|{s}|{w}", {}).get("rps", 0) / 1000 for s, w in combos]
+            ax.bar(xs, ys, width, label=name, color=colors[name])
+        ax.set_xticks(range(len(combos)))
+        ax.set_xticklabels([f"{s}\n{w} worker{'s' if w > 1 else ''}" for s, w in combos], fontsize=8)
+        ax.set_ylabel("thousand requests/s (higher is better)")
+        ax.set_title("HTTP, wrk -c32 (bjoern: 1 worker only)")
+        ax.legend(fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "wrk not installed", ha="center")
+    env = doc["environment"]
+    fig.suptitle(f"fastdispatch {env['versions'].get('fastdispatch')} - {env['implementation']} {env['python']},"
+                 f" {env['cpu']} ({env['cpus']} CPUs) - {env['date']}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs (about 2 minutes instead of about 5)")
+    parser.add_argument("--out", default=str(BENCH), help="directory for results.md and results.png (default: bench/)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    out = Path(args.out)
+    env = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "cpu": cpu_model(), "cpus": os.cpu_count(),
+           "platform": platform.platform(), "python": platform.python_version(),
+           "implementation": platform.python_implementation(), "versions": versions(), "wrk": wrk_version()}
+    log(f"fastdispatch benchmark{' (quick)' if args.quick else ''}: {env['implementation']} {env['python']},"
+        f" {env['cpu']}, {env['cpus']} CPUs")
+    failed = []
+    with tempfile.TemporaryDirectory(prefix="fastdispatch-bench-") as tmp:
+        log("\n[1/4] router")
+        router = run_json_bench("bench_router.py", args.quick, tmp)
+        log("\n[2/4] in-process WSGI")
+        inproc = run_json_bench("bench_app.py", args.quick, tmp)
+        log("\n[3/4] HTTP (wrk)")
+        http = http_bench(args.quick, tmp)
+        log("\n[4/4] soak")
+        soak = run_soak(args.quick, tmp)
+    failed += [n for n, d in (("router", router), ("in-process", inproc), ("soak", soak)) if d is None]
+    doc = {"quick": args.quick, "environment": env, "router": router, "inproc": inproc, "http": http, "soak": soak,
+           "elapsed_s": time.perf_counter() - started}
+    md = build_markdown(doc)
+    (out / "results.md").write_text(md)
+    has_chart = chart(doc, out / "results.png")
+    log("\nTargets:")
+    for label, measured, ok, _ in doc["targets"]:
+        log(f"  {verdict(ok)}  {label}: {measured:.3f}")
+    for w, name in sorted(doc.get("fastest", {}).items()):
+        log(f"  fastest server for fastdispatch, {w} worker{'s' if w > 1 else ''}: {name}")
+    log(f"\nwrote {out / 'results.md'}" + (f" and {out / 'results.png'}" if has_chart else "")
+        + f" in {time.perf_counter() - started:.0f} s")
+    if failed:
+        log("failed steps: " + ", ".join(failed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
