@@ -49,6 +49,7 @@ PY = sys.executable
 sys.path.insert(0, str(BENCH))
 
 import http_apps  # noqa: E402
+from soak import stop_server as stop  # noqa: E402
 
 FRAMEWORKS = (("fastdispatch", "fastdispatch_app"), ("Flask", "flask_app"),
               ("Falcon", "falcon_app"), ("bare WSGI", "bare_app"))
@@ -121,26 +122,6 @@ def check_answer(port, method, path, body, timeout=10.0):
             last = f"{method} {path}: {exc}"
             time.sleep(0.1)
     return last
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    # anything left in its group (a worker that outlived its arbiter)
-    try:
-        os.killpg(proc.pid, 0)
-    except ProcessLookupError:
-        return
-    time.sleep(0.5)
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
