@@ -38,6 +38,8 @@ bench: $(VENV)/.installed-bench
 # Router, in-process, HTTP (wrk) and soak benchmarks in one run: writes
 # bench/results.md and bench/results.png.
 report: $(VENV)/.installed-bench $(VENV)/.installed-test $(VENV)/.servers
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y -q wrk >/dev/null; } || echo "wrk is missing (apt-get install wrk): HTTP figures skipped"
 	$(BIN)/python bench/report.py $(REPORT_ARGS)
 
 soak: $(VENV)/.installed-test $(VENV)/.servers
