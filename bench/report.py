@@ -18,8 +18,8 @@ Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
    then measures ``wrk -t1 -c32 -d5s`` (``--quick``: 2 s) with
    ``lua/github.lua`` cycling through 4,060 distinct GitHub-API requests; then
    SIGTERM, and wait;
-4. a short soak of ``examples.api:app`` on meinheld with 2 workers
-   (``soak.py``, 20 s; ``--quick``: 5 s).
+4. a soak of ``examples.api:app`` on meinheld with 2 workers
+   (``soak.py``, 60 s as the issue asks; ``--quick``: 5 s).
 
 All ratios come from this one run.  Targets are printed as PASS/MISS; they do
 not change the exit status (a failed step does: exit 1).
@@ -201,7 +201,7 @@ def http_bench(quick, tmp):
 
 def run_soak(quick, tmp):
     out = Path(tmp) / "soak.json"
-    seconds = 5 if quick else 20
+    seconds = 5 if quick else 60
     cmd = [PY, str(BENCH / "soak.py"), "--seconds", str(seconds), "--connections", "64", "--json", str(out)]
     log(f"$ {' '.join(cmd[1:])}")
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120)
