@@ -293,7 +293,7 @@ def _parse_multipart(
                     container.write(event)
             if not chunk:
                 break
-    except multipart.ParserLimitReached as e:
+    except multipart.ParserLimitReached:
         _close(files, container)
         raise RequestEntityTooLarge() from None  # Werkzeug's default page, as Flask answers
     except multipart.MultipartError as e:

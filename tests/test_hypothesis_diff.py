@@ -24,9 +24,10 @@ from hypothesis import HealthCheck, assume, note, settings
 from hypothesis import strategies as st
 from hypothesis import given
 
-from fastdispatch.routing import BaseConverter, CompiledRouter, PythonRouter, ValidationError
+from fastdispatch.routing import BaseConverter, CompiledRouter, PythonRouter
 
 from .oracle import WerkzeugOracle, describe, outcome, typed
+from .test_werkzeug_diff import EvenConverter, HexConverter
 
 PURE_INSTALL = os.environ.get("FASTDISPATCH_NO_EXTENSIONS", "") not in ("", "0")
 
@@ -274,25 +275,6 @@ def test_small_dense_tables(data):
 
 
 # custom converters (Werkzeug's interface; fastdispatch's ValidationError)
-
-
-class EvenConverter(BaseConverter):
-    regex = r"\d+"
-    weight = 50
-
-    def to_python(self, value):
-        n = int(value)
-        if n % 2:
-            raise ValidationError()
-        return n
-
-
-class HexConverter(BaseConverter):
-    regex = "[0-9a-f]+"
-    weight = 40
-
-    def to_python(self, value):
-        return int(value, 16)
 
 
 class TailConverter(BaseConverter):

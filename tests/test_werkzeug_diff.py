@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import random
 import re
-import uuid
 
 import pytest
 
