@@ -28,11 +28,8 @@ OUT=${OUT:-$ROOT/wheelhouse}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fastdispatch-wheels.XXXXXX")
 if [ "${KEEP:-0}" = 1 ]; then echo "work directory: $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 
-SECONDS=0
-# pip's output goes to a log, shown if it fails (this machine's pip config is chatty).
-pipq() { local py=$1; shift; "$py" -m pip install -q "$@" >>"$WORK/pip.log" 2>&1 || { tail -n 40 "$WORK/pip.log"; die "pip install $*"; }; }
-step() { printf '\n=== [%3ds] %s\n' "$SECONDS" "$*"; }
-die() { echo "FAILED: $*" >&2; exit 1; }
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
 
 step "build tools ($("$PYTHON" -V 2>&1))"
 "$PYTHON" -m venv "$WORK/tools"
@@ -81,20 +78,7 @@ step "fresh venv: dependencies from the index, then the wheel with --no-index"
 V="$WORK/venv/bin"
 pipq "$V/python" --upgrade pip
 # Runtime and [test] requirements, read from the wheel's own metadata.
-mapfile -t DEPS < <("$T/python" - "$REPAIRED" <<'EOF'
-import sys, zipfile
-from email.parser import Parser
-from packaging.requirements import Requirement
-with zipfile.ZipFile(sys.argv[1]) as z:
-    meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
-    msg = Parser().parsestr(z.read(meta).decode())
-for line in msg.get_all("Requires-Dist") or []:
-    req = Requirement(line)
-    if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in ("", "test")):
-        req.marker = None
-        print(req)
-EOF
-)
+mapfile -t DEPS < <(requires "$T/python" "$REPAIRED")
 [ "${#DEPS[@]}" -gt 0 ] || die "no requirements read from the wheel metadata"
 echo "dependencies: ${DEPS[*]}"
 pipq "$V/python" "${DEPS[@]}"

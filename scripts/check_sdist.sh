@@ -27,11 +27,8 @@ if [ "${KEEP:-0}" = 1 ]; then echo "work directory: $WORK"; else trap 'rm -rf "$
 # Never reuse a wheel that pip built and cached from an earlier (other) build.
 export PIP_NO_CACHE_DIR=1
 
-SECONDS=0
-step() { printf '\n=== [%3ds] %s\n' "$SECONDS" "$*"; }
-die() { echo "FAILED: $*" >&2; exit 1; }
-# pip's output goes to a log, shown if it fails (this machine's pip config is chatty).
-pipq() { local py=$1; shift; "$py" -m pip install -q "$@" >>"$WORK/pip.log" 2>&1 || { tail -n 40 "$WORK/pip.log"; die "pip install $*"; }; }
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
 
 step "build tools ($("$PYTHON" -V 2>&1))"
 "$PYTHON" -m venv "$WORK/tools"
@@ -63,18 +60,7 @@ make_venv() {  # make_venv DIR WHEEL
     local venv=$1 wheel=$2 deps
     "$PYTHON" -m venv "$venv"
     pipq "$venv/bin/python" --upgrade pip
-    mapfile -t deps < <("$T/python" - "$SRC/PKG-INFO" <<'EOF'
-import sys
-from email.parser import Parser
-from packaging.requirements import Requirement
-msg = Parser().parsestr(open(sys.argv[1], encoding="utf-8").read())
-for line in msg.get_all("Requires-Dist") or []:
-    req = Requirement(line)
-    if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in ("", "test")):
-        req.marker = None
-        print(req)
-EOF
-)
+    mapfile -t deps < <(requires "$T/python" "$SRC/PKG-INFO")
     [ "${#deps[@]}" -gt 0 ] || die "no requirements read from PKG-INFO"
     pipq "$venv/bin/python" "${deps[@]}"
     "$venv/bin/python" -m pip install -q --no-index --no-deps "$wheel" >>"$WORK/pip.log" 2>&1 \
