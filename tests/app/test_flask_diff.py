@@ -30,7 +30,6 @@ import werkzeug.routing
 import fastdispatch
 import fastdispatch.exceptions
 import fastdispatch.routing
-from fastdispatch.routing import CompiledRouter, PythonRouter
 from fastdispatch.testing import TestClient
 
 from .flask_diff_app import MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE, MAX_FORM_PARTS, make_app, make_porting_app
@@ -79,16 +78,6 @@ def fastdispatch_ns(router_cls: type) -> SimpleNamespace:
         BaseConverter=fastdispatch.routing.BaseConverter,
         router_cls=router_cls,
     )
-
-
-@pytest.fixture(params=["python", "compiled"])
-def router_cls(request: pytest.FixtureRequest) -> type:
-    """Both routers; a missing compiled router fails (never skips)."""
-    if request.param == "python":
-        return PythonRouter
-    if CompiledRouter is None:
-        pytest.fail("fastdispatch.routing.CompiledRouter is None: the compiled router was not built")
-    return CompiledRouter
 
 
 @pytest.fixture(params=["hooks", "nohooks"])
