@@ -1,4 +1,5 @@
-"""Builds the compiled router ``fastdispatch._router`` from ``src/_router.pyx``.
+"""Builds the compiled router ``fastdispatch._router`` from ``src/_router.pyx``
+and the compiled request path ``fastdispatch._wsgi`` from ``src/_wsgi.pyx``.
 
 Without a working C compiler (or Cython), or with FASTDISPATCH_NO_EXTENSIONS=1,
 the package installs as pure Python (``fastdispatch.routing.Router`` is then
@@ -32,13 +33,13 @@ def _flag(name):
 NO_EXTENSIONS = _flag("FASTDISPATCH_NO_EXTENSIONS")
 REQUIRE_EXTENSIONS = _flag("FASTDISPATCH_REQUIRE_EXTENSIONS")
 
-PYX = os.path.join("src", "_router.pyx")
-C_FILE = os.path.join("src", "_router.c")
+# module -> its Cython source
+MODULES = {"fastdispatch._router": os.path.join("src", "_router.pyx"), "fastdispatch._wsgi": os.path.join("src", "_wsgi.pyx")}
 
 
 def warn(msg):
     bar = "*" * 75
-    print(f"\n{bar}\nWARNING: {msg}\nfastdispatch is installed without its compiled router and uses the\npure-Python router (same behaviour, slower).\n{bar}\n", file=sys.stderr)
+    print(f"\n{bar}\nWARNING: {msg}\nfastdispatch is installed without its compiled modules and uses the\npure-Python router and request path (same behaviour, slower).\n{bar}\n", file=sys.stderr)
 
 
 def fall_back(msg):
@@ -94,15 +95,20 @@ def extensions():
     try:
         from Cython.Build import cythonize
     except ImportError:
-        # A C file older than the .pyx was generated from an older router: never build it.
-        if os.path.exists(C_FILE) and (not os.path.exists(PYX) or os.path.getmtime(C_FILE) >= os.path.getmtime(PYX)):
-            return [Extension("fastdispatch._router", [C_FILE])]
-        fall_back("Cython is not installed and no up-to-date generated C file is present")
+        # A C file older than its .pyx was generated from older code: never build it.
+        c_files = {name: pyx[:-4] + ".c" for name, pyx in MODULES.items()}
+        if all(_up_to_date(c_files[name], pyx) for name, pyx in MODULES.items()):
+            return [Extension(name, [c_files[name]]) for name in MODULES]
+        fall_back("Cython is not installed and no up-to-date generated C files are present")
         return []
     return cythonize(
-        [Extension("fastdispatch._router", [PYX])],
+        [Extension(name, [pyx]) for name, pyx in MODULES.items()],
         compiler_directives={"language_level": "3", "boundscheck": False, "wraparound": False},
     )
+
+
+def _up_to_date(c_file, pyx):
+    return os.path.exists(c_file) and (not os.path.exists(pyx) or os.path.getmtime(c_file) >= os.path.getmtime(pyx))
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt, "bdist_wheel": BdistWheel})

@@ -11,6 +11,7 @@ from .blueprints import Blueprint
 from .ctx import current_app, g, has_app_context, has_request_context, request
 from .exceptions import HTTPException, abort
 from .helpers import make_response, url_for
+from .request import Request
 from .response import Response, jsonify, redirect
 
 Flask = App  # so that `from fastdispatch import Flask` ports a file unchanged
@@ -25,6 +26,7 @@ __all__ = [
     "current_app",
     "has_request_context",
     "has_app_context",
+    "Request",
     "Response",
     "make_response",
     "jsonify",

@@ -13,6 +13,7 @@ import sys
 import typing as t
 from urllib.parse import quote, urlunsplit
 
+from . import _wsgi_py
 from .blueprints import Blueprint
 from .config import Config
 from .ctx import AppContext, _cv
@@ -21,12 +22,23 @@ from .request import Request, _wsgi_decode
 from .response import Response, make_response
 from .routing import MethodNotAllowed as _RouteMethodNotAllowed
 from .routing import RequestRedirect as _RouteRedirect
-from .routing import Router, RoutingException
+from .routing import CompiledRouter, Router, RoutingException
 from .scaffold import Scaffold
+
+try:
+    from . import _wsgi
+except ImportError:  # built without the extension (no compiler, or FASTDISPATCH_NO_EXTENSIONS=1)
+    _wsgi = None  # type: ignore[assignment]
 
 __all__ = ["App"]
 
-_TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
+# The request path without hooks (``App.__call__``): compiled unless the
+# extension is missing or FASTDISPATCH_PURE=1, as the router.
+_call = _wsgi_py.call if _wsgi is None or Router is not CompiledRouter else _wsgi.call
+
+# Assigning any of these (or anything else) re-decides whether __call__ may
+# take its short path; reading them costs nothing extra.
+_NO_RESET = frozenset(("_fast", "_logger"))
 
 
 class App(Scaffold):
@@ -59,6 +71,16 @@ class App(Scaffold):
         self._auto_options: set[str] = set()  # endpoints answering OPTIONS themselves
         self._hooks = False  # any hook registered anywhere: take the full path
         self._logger: logging.Logger | None = None
+        self._fast: tuple[t.Any, ...] | bool | None = None  # see _fast_state
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        object.__setattr__(self, name, value)
+        if name not in _NO_RESET:
+            object.__setattr__(self, "_fast", None)
+
+    def __delattr__(self, name: str) -> None:
+        object.__delattr__(self, name)
+        object.__setattr__(self, "_fast", None)
 
     # -- registration ---------------------------------------------------------
 
@@ -113,8 +135,33 @@ class App(Scaffold):
 
     # -- the request path -----------------------------------------------------
 
-    def __call__(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
-        return self.wsgi_app(environ, start_response)
+    #: ``call(app, environ, start_response)`` of ``_wsgi``/``_wsgi_py``: while
+    #: nothing hooks in, a matched request is served there without the
+    #: pipeline below; everything else comes to ``wsgi_app``.
+    __call__ = _call
+
+    def _fast_state(self) -> tuple[t.Any, ...] | bool:
+        """What ``__call__``'s short path needs, or False where the app must
+        take ``wsgi_app``: hooks, a ``wsgi_app`` wrapped or overridden (a
+        middleware), a request class with its own ``__init__``, a response
+        class or ``make_response`` of the app's own.  Recomputed after any
+        assignment to the app (``__setattr__``) or hook registration."""
+        cls = type(self)
+        plain = (
+            not self._hooks
+            and "wsgi_app" not in self.__dict__
+            and cls.wsgi_app is App.wsgi_app
+            and cls.make_response is App.make_response
+            and cls._finalize is App._finalize
+            and self.response_class is Response
+            and self.request_class.__init__ is Request.__init__
+        )
+        state: tuple[t.Any, ...] | bool = False
+        if plain:
+            compiled = CompiledRouter is not None and type(self.url_map) is CompiledRouter
+            state = (self.url_map.match, self.view_functions, self._auto_options, self.request_class, compiled)
+        object.__setattr__(self, "_fast", state)
+        return state
 
     def wsgi_app(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
         req = self.request_class(environ, self)
@@ -123,12 +170,6 @@ class App(Scaffold):
         try:
             try:
                 rv = self._dispatch(req, environ)
-                # PERF: the common view returns text and nothing hooks in:
-                # skip the Response object.
-                if type(rv) is str and not self._hooks:
-                    body = rv.encode()
-                    start_response("200 OK", [_TEXT_HTML, ("Content-Length", str(len(body)))])
-                    return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
                 response = self._finalize(req, rv)
             except Exception as e:
                 error = e

@@ -26,6 +26,10 @@ class Blueprint(Scaffold):
         self._app_wide: list[t.Callable[[App], t.Any]] = []  # applied to the app on registration
         self._registered: list[App] = []
 
+    def _changed(self) -> None:
+        for app in self._registered:  # a hook added after registration still runs
+            app._changed()
+
     def _on_app(self, setup: t.Callable[[App], t.Any]) -> None:
         self._app_wide.append(setup)
         for app in self._registered:

@@ -74,10 +74,13 @@ class Request:
     also be set on the request itself, as in Flask 3.1.
     """
 
-    # PERF: slots for what every request touches; "__dict__" holds the lazy
-    # values (see _lazy) and lets views set their own attributes, as on a
-    # Werkzeug request.
-    __slots__ = ("environ", "app", "endpoint", "view_args", "_method", "_path", "__dict__")
+    # PERF: slots for what every request is given (the compiled request
+    # path sets them without calling __init__); "__dict__" holds the lazy
+    # values (see _lazy), the method and path once read, and lets views set
+    # their own attributes, as on a Werkzeug request.
+    __slots__ = ("environ", "app", "endpoint", "view_args", "__dict__")
+    _method: str | None = None
+    _path: str | None = None
 
     #: Flask's; the router reports endpoints, not Rule objects, so always None
     url_rule = None
@@ -91,8 +94,6 @@ class Request:
         #: set by the app after routing (None when nothing matched), as in Flask
         self.endpoint: str | None = None
         self.view_args: dict[str, t.Any] | None = None
-        self._method: str | None = None
-        self._path: str | None = None
 
     def __repr__(self) -> str:
         try:

@@ -50,14 +50,14 @@ case "$(basename "$WHEEL")" in
     *-linux_*.whl) ;;
     *) die "unexpected wheel tag" ;;
 esac
-"$T/python" - "$WHEEL" <<'EOF' || die "the wheel lacks the compiled router or py.typed"
+"$T/python" - "$WHEEL" <<'EOF' || die "the wheel lacks the compiled modules or py.typed"
 import sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
-so = [n for n in names if n.startswith("fastdispatch/_router.") and n.endswith(".so")]
-assert so, names
+so = [n for n in names if n.startswith(("fastdispatch/_router.", "fastdispatch/_wsgi.")) and n.endswith(".so")]
+assert len(so) == 2, names
 assert "fastdispatch/py.typed" in names, names
 assert not [n for n in names if n.endswith((".pyx", ".c"))], names
-print("contains:", so[0], "and fastdispatch/py.typed")
+print("contains:", *so, "and fastdispatch/py.typed")
 EOF
 
 step "auditwheel"
@@ -95,15 +95,16 @@ cd "$RUN"   # nothing here to import fastdispatch from but the venv
 SITE=$("$V/python" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')
 "$V/python" - "$SITE" <<'EOF' || die "the installed wheel is not the one imported, or the compiled router is not in use"
 import os, sys
-import fastdispatch, fastdispatch._router
+import fastdispatch, fastdispatch._router, fastdispatch._wsgi, fastdispatch.app
 import fastdispatch.routing as r
 site = os.path.realpath(sys.argv[1])
-for mod in (fastdispatch, fastdispatch._router):
+for mod in (fastdispatch, fastdispatch._router, fastdispatch._wsgi):
     assert os.path.realpath(mod.__file__).startswith(site + os.sep), mod.__file__
 assert r.CompiledRouter is not None
 assert r.Router is r.CompiledRouter, r.Router
+assert fastdispatch.app._call is fastdispatch._wsgi.call, fastdispatch.app._call
 print("fastdispatch", fastdispatch.__version__, "from", os.path.dirname(fastdispatch.__file__))
-print("Router is CompiledRouter from", os.path.basename(fastdispatch._router.__file__))
+print("Router is CompiledRouter from", os.path.basename(fastdispatch._router.__file__), "and App.__call__ from", os.path.basename(fastdispatch._wsgi.__file__))
 EOF
 FASTDISPATCH_PURE=1 "$V/python" -c '
 import fastdispatch.routing as r

@@ -45,14 +45,16 @@ mkdir "$WORK/unpacked"
 tar xzf "$SDIST" -C "$WORK/unpacked"
 SRC=$(ls -d "$WORK"/unpacked/*/)
 SRC=${SRC%/}
-for f in src/_router.pyx setup.py pyproject.toml LICENSE README.md PKG-INFO fastdispatch/py.typed \
+for f in src/_router.pyx src/_wsgi.pyx setup.py pyproject.toml LICENSE README.md PKG-INFO fastdispatch/py.typed \
          fastdispatch/__init__.py fastdispatch/routing/__init__.py tests/conftest.py tests/data/routes.json; do
     [ -f "$SRC/$f" ] || die "$f is missing from the sdist"
 done
-[ ! -e "$SRC/src/_router.c" ] || die "the sdist ships a generated src/_router.c (MANIFEST.in excludes it)"
+for f in src/_router.c src/_wsgi.c; do
+    [ ! -e "$SRC/$f" ] || die "the sdist ships a generated $f (MANIFEST.in excludes it)"
+done
 BAD=$(cd "$SRC" && find . \( -name '*.so' -o -name '*.pyd' -o -name '*.pyc' -o -name __pycache__ \) -print)
 [ -z "$BAD" ] || die "the sdist ships binaries: $BAD"
-echo "contains src/_router.pyx, py.typed, LICENSE, README.md, tests/ ($(find "$SRC/tests" -name 'test_*.py' | wc -l) test files); no src/_router.c, no binaries"
+echo "contains src/_router.pyx, src/_wsgi.pyx, py.typed, LICENSE, README.md, tests/ ($(find "$SRC/tests" -name 'test_*.py' | wc -l) test files); no generated C, no binaries"
 
 # A fresh venv with fastdispatch's runtime and [test] requirements from the
 # index (read from the sdist's PKG-INFO), then the given wheel with --no-index.
@@ -101,8 +103,10 @@ cd "$RUN"   # nothing here to import fastdispatch from but the venv
 import fastdispatch.routing as r, fastdispatch, os
 assert r.CompiledRouter is None, r.CompiledRouter
 assert r.Router is r.PythonRouter, r.Router
-assert not [f for f in os.listdir(os.path.dirname(fastdispatch.__file__)) if f.startswith("_router.")]
-print("CompiledRouter is None, Router is PythonRouter; from", os.path.dirname(fastdispatch.__file__))
+assert not [f for f in os.listdir(os.path.dirname(fastdispatch.__file__)) if f.startswith(("_router.", "_wsgi."))]
+import fastdispatch.app, fastdispatch._wsgi_py
+assert fastdispatch.app._call is fastdispatch._wsgi_py.call
+print("CompiledRouter is None, Router is PythonRouter, App.__call__ pure; from", os.path.dirname(fastdispatch.__file__))
 ' || die "the pure install does not use the pure-Python router"
 
 step "no compiler: the sdist's tests with FASTDISPATCH_NO_EXTENSIONS=1"
@@ -143,6 +147,8 @@ cd "$RUN"
 import fastdispatch.routing as r, fastdispatch._router as m, os
 assert r.CompiledRouter is not None
 assert r.Router is r.CompiledRouter, r.Router
+import fastdispatch.app, fastdispatch._wsgi as w
+assert fastdispatch.app._call is w.call
 print("Router is CompiledRouter from", m.__file__)
 ' || die "the normal install does not use the compiled router"
 "$WORK/venv-cc/bin/python" -m pytest -c "$SRC/pyproject.toml" --rootdir "$RUN" -p no:cacheprovider -q \

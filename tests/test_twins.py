@@ -1,5 +1,6 @@
-"""The twin trio: the selector picks the compiled router, it really is
-compiled, FASTDISPATCH_PURE switches, and both twins build the same tree."""
+"""The twin trios: the selectors pick the compiled router and request path,
+they really are compiled, FASTDISPATCH_PURE switches, and both router twins
+build the same tree."""
 
 import json
 import os
@@ -19,7 +20,7 @@ def _selected(env_value):
     env.pop("FASTDISPATCH_PURE", None)
     if env_value is not None:
         env["FASTDISPATCH_PURE"] = env_value
-    code = "import fastdispatch.routing as r; print(r.Router.__name__, r.Router.__module__)"
+    code = "import fastdispatch.routing as r, fastdispatch.app as a; print(r.Router.__name__, r.Router.__module__, a._call.__module__)"
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
 
 
@@ -30,12 +31,15 @@ def test_compiled_router_is_loaded_by_default():
 
     assert ext.__file__.endswith((".so", ".pyd")), ext.__file__
     assert routing.CompiledRouter.__module__ == "fastdispatch._router"
-    assert _selected(None) == ["CompiledRouter", "fastdispatch._router"]
-    assert _selected("0") == ["CompiledRouter", "fastdispatch._router"]
+    import fastdispatch._wsgi as wsgi_ext
+
+    assert wsgi_ext.__file__.endswith((".so", ".pyd")), wsgi_ext.__file__
+    assert _selected(None) == ["CompiledRouter", "fastdispatch._router", "fastdispatch._wsgi"]
+    assert _selected("0") == ["CompiledRouter", "fastdispatch._router", "fastdispatch._wsgi"]
 
 
 def test_pure_switch():
-    assert _selected("1") == ["PythonRouter", "fastdispatch._router_py"]
+    assert _selected("1") == ["PythonRouter", "fastdispatch._router_py", "fastdispatch._wsgi_py"]
 
 
 @pytest.mark.parametrize("table", ["github", "static"])

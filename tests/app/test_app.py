@@ -29,6 +29,86 @@ def test_text_view_fast_path_and_head(app):
     assert (r.status_code, r.data, r.headers["Content-Length"]) == (200, b"", "6")
 
 
+def test_short_path_is_taken_by_a_plain_app(app, router_cls):
+    from fastdispatch.routing import CompiledRouter
+
+    @app.route("/hi/<name>")
+    def hi(name):
+        return f"hi {request.view_args['name']} at {request.endpoint}"
+
+    c = app.test_client()
+    assert c.get("/hi/ada").data == b"hi ada at hi"
+    # App.__call__ decided it may serve alone, with the matching twin
+    assert app._fast and app._fast[4] is (router_cls is CompiledRouter)
+
+
+def _mark(tag):
+    def middleware(wsgi_app):
+        def wrapped(environ, start_response):
+            def sr(status, headers, exc_info=None):
+                return start_response(status, [*headers, ("X-Via", tag)], exc_info)
+
+            return wsgi_app(environ, sr)
+
+        return wrapped
+
+    return middleware
+
+
+def test_short_path_steps_aside_for_later_changes(app):
+    """Whatever is set up after the first request (a wrapped wsgi_app,
+    hooks on the app or on a registered blueprint) takes effect."""
+    @app.route("/x")
+    def x():
+        return "x"
+
+    bp = Blueprint("bp", __name__)
+
+    @bp.route("/y")
+    def y():
+        return "y"
+
+    app.register_blueprint(bp)
+    c = app.test_client()
+    assert c.get("/x").data == b"x" and "X-Via" not in c.get("/x").headers
+    app.wsgi_app = _mark("mw")(app.wsgi_app)  # ProxyFix-style
+    assert c.get("/x").headers["X-Via"] == "mw"
+    del app.wsgi_app  # back to plain, short path again
+    assert "X-Via" not in c.get("/x").headers
+
+    seen = []
+    bp.before_request(lambda: seen.append("bp-before"))
+    assert c.get("/y").data == b"y" and seen == ["bp-before"]
+    app.after_request(lambda r: (r.headers.__setitem__("X-After", "1"), r)[1])
+    assert c.get("/x").headers["X-After"] == "1"
+
+
+def test_short_path_honours_custom_classes(router_cls):
+    from fastdispatch import Request, Response
+
+    class MyResponse(Response):
+        default_mimetype = "text/plain"
+
+    class MyRequest(Request):
+        def __init__(self, environ, app=None):
+            super().__init__(environ, app)
+            self.made_here = True
+
+    class MyApp(App):
+        response_class = MyResponse
+        request_class = MyRequest
+
+    app = MyApp(__name__)
+    app.url_map = router_cls()
+
+    @app.route("/t")
+    def t():
+        return f"made here: {request.made_here}"
+
+    r = app.test_client().get("/t")
+    assert (r.data, r.headers["Content-Type"]) == (b"made here: True", "text/plain; charset=utf-8")
+
+
 def test_endpoint_clash_raises_like_flask(app):
     @app.route("/a")
     def view():

@@ -1,0 +1,84 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The request path an app takes while nothing hooks in, compiled: the twin
+of ``fastdispatch/_wsgi_py.py`` (same names, same order; read one against
+the other).
+
+``call`` is ``App.__call__``.  It routes first and builds nothing for a
+request it cannot finish itself: a routing error (404, 405, a redirect), an
+automatic OPTIONS, a path that is not ASCII, or an app with hooks or
+overrides (``App._fast_state`` says which) goes to ``App.wsgi_app``, the
+full pipeline, which routes again.  An app whose router is not the compiled
+one takes the pure twin, so that "pure" means pure throughout.
+"""
+
+from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
+from cpython.dict cimport PyDict_GetItem
+from cpython.ref cimport PyObject
+from cpython.unicode cimport PyUnicode_AsUTF8String
+
+from fastdispatch._wsgi_py import call as _call_py
+from fastdispatch.ctx import _cv
+from fastdispatch.request import Request
+from fastdispatch.routing import RoutingException
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object o)
+
+cdef tuple _TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
+cdef object _new_request = Request.__new__
+
+
+def call(app, dict environ not None, start_response):
+    cdef PyObject* hit
+    cdef tuple state
+    raw = app._fast
+    if raw is None:
+        raw = app._fast_state()
+    if not raw:
+        return app.wsgi_app(environ, start_response)
+    state = <tuple>raw
+    if not state[4]:  # the pure router: the pure path
+        return _call_py(app, environ, start_response)
+    match = state[0]
+    # PERF: straight from the environ; the router upper-cases the method
+    # itself.  Paths that are not ASCII need decoding: wsgi_app does it.
+    hit = PyDict_GetItem(environ, "REQUEST_METHOD")
+    method = <object>hit if hit != NULL else "GET"
+    hit = PyDict_GetItem(environ, "PATH_INFO")
+    path = <object>hit if hit != NULL else ""
+    if type(path) is not str or not PyUnicode_IS_ASCII(path):
+        return app.wsgi_app(environ, start_response)
+    try:
+        endpoint, args = match(method, path)
+    except RoutingException:
+        return app.wsgi_app(environ, start_response)
+    if method != "GET" and endpoint in <set>state[2] and method.upper() == "OPTIONS":
+        return app.wsgi_app(environ, start_response)
+    # PERF: the Request's own __init__ is a Python call; its four slots set
+    # here cost a fraction of that.
+    request_class = state[3]
+    req = _new_request(request_class)
+    req.environ = environ
+    req.app = app
+    req.endpoint = endpoint
+    req.view_args = args
+    token = PyContextVar_Set(_cv, req)
+    try:
+        try:
+            try:
+                rv = (<dict>state[1])[endpoint](**args)
+            except Exception as e:
+                rv = app._handle_user_exception(req, e)
+            # PERF: the common view returns text: no Response object.
+            if type(rv) is str:
+                body = PyUnicode_AsUTF8String(rv)
+                start_response("200 OK", [_TEXT_HTML, ("Content-Length", str(len(body)))])
+                return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
+            response = app._finalize(req, rv)
+        except Exception as e:
+            response = app._handle_exception(req, e)
+        return response(environ, start_response)
+    finally:
+        if req._form_loaded:
+            req.close()  # uploads spooled to temporary files
+        PyContextVar_Reset(_cv, token)
