@@ -1,39 +1,85 @@
-"""The pure router's speed: its tree compiled into one Python function.
+"""The pure router's speed: its rules compiled into Python source.
 
 A walk over node objects costs the interpreter a dozen attribute loads and
-calls per node; Falcon's answer, followed here, is to turn the tree into
-nested ``if`` statements with every prefix, bound and set inlined as a
+calls per node; Falcon's answer, followed here, is to turn the routes into
+nested ``if`` statements with every segment, bound and set inlined as a
 constant, and matched values held in local variables instead of a list.
 
-The generated function has ``_lookup``'s exact semantics (``_router_py``):
-the same tree, read in the same order: at each node the path used up (its
-rules, then the one-slash-short redirect), else the static child whose first
-character matches (or the redirect where the path ends one "/" short of it),
-then the dynamic parts in weight order, each failure falling through to the
-next alternative.  Where nesting would grow past what CPython's parser
-accepts, the generated code hands the subtree to ``_lookup`` itself.
+The code is Werkzeug's state machine (``werkzeug/routing/matcher.py``)
+unrolled: the path is split once on "/" (the leading "" included, as
+Werkzeug splits it) and each state compares whole segments.  At a state
+whose segments are used up: its rules (the method's rule returns, the
+others' methods are noted for a 405), then the redirect to the trailing
+slash; otherwise the static child named by the segment first, then the
+dynamic parts in weight order, each failure falling through to the next
+alternative.  A converter refusing its value ends the search (``False``),
+as in Werkzeug.  Where nesting would grow past what CPython's parser
+accepts, a subtree becomes a function of its own, called from its parent.
 """
 
 from __future__ import annotations
 
 import typing as t
 
-from .routing.rules import K_ANY, K_FLOAT, K_INT, K_PATH, K_REGEX, K_STRING, K_UUID
+from .routing.rules import K_ANY, K_FLOAT, K_INT, K_PATH, K_REGEX, K_STRING, K_UUID, Part, Rule
+from .routing.table import method_map
 
-if t.TYPE_CHECKING:
-    from ._router_py import Node
-
-# CPython refuses more than 100 levels of indentation; a node takes up to 4.
+# CPython refuses more than 100 levels of indentation; a segment takes up to 4.
 _MAX_INDENT = 80
-# Above this many static children, dispatch on the first character first.
-_DISPATCH_AT = 4
+# Above this many static children, the segment is looked up in a dict first.
+_DISPATCH_AT = 6
+
+# Positions other than a segment index: after a part that takes the rest of
+# the path, nothing is left (END), or, where its trailing "/" matched
+# separately, one empty segment (SLASH: Werkzeug's ``remaining = [""]``).
+END = -1
+SLASH = -2
+
+
+class State:
+    """A state of Werkzeug's machine: static children by segment text,
+    dynamic ones as (Part, State) in weight order, and the rules ending here."""
+
+    __slots__ = ("static", "dynamic", "rules")
+
+    def __init__(self) -> None:
+        self.static: dict[str, State] = {}
+        self.dynamic: list[tuple[Part, State]] = []
+        self.rules: list[Rule] = []
+
+
+def build_states(rules: t.Iterable[Rule]) -> State:
+    """The machine for ``rules``, added in order (as Werkzeug's ``add``)."""
+    root = State()
+    for rule in rules:
+        state = root
+        for seg in rule.segments:
+            if isinstance(seg, str):
+                state = state.static.setdefault(seg, State())
+                continue
+            for part, child in state.dynamic:
+                if part.key == seg.key:
+                    state = child
+                    break
+            else:
+                # sorted by weight; equal weights keep insertion order
+                i = len(state.dynamic)
+                while i and seg.weight < state.dynamic[i - 1][0].weight:
+                    i -= 1
+                child = State()
+                state.dynamic.insert(i, (seg, child))
+                state = child
+        state.rules.append(rule)
+    return root
 
 
 class _Gen:
-    def __init__(self, lookup: t.Callable, slash_required: type, helpers: dict) -> None:
-        self.lines: list[str] = []
-        self.consts: dict[str, t.Any] = {"_lookup": lookup, "_SlashRequired": slash_required, **helpers}
+    def __init__(self, helpers: dict) -> None:
+        self.consts: dict[str, t.Any] = dict(helpers)
         self.ids: dict[int, str] = {}
+        self.funcs: list[list[str]] = []
+        self.lines: list[str] = []
+        self.nfuncs = 0
 
     def const(self, value: t.Any) -> str:
         name = self.ids.get(id(value))
@@ -45,142 +91,165 @@ class _Gen:
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
 
-    def node(self, node: Node, pos: str, ind: int, vals: list[str], depth: int) -> None:
-        """Code for standing at ``node`` (its prefix consumed) at position
-        ``pos``; it returns on a match and falls through otherwise."""
-        if ind > _MAX_INDENT:
-            self.fallback(node, pos, ind, vals)
-            return
-        w = self.emit
-        mark = len(self.lines)
-        self.terminal(node, ind + 1, vals)
-        if len(self.lines) > mark:
-            self.lines.insert(mark, "    " * ind + f"if {pos} == n:")
-            if node.children:
-                w(ind, "else:")
-                self.children(node, pos, ind + 1, vals, depth)
-        elif node.children:
-            if len(node.children) > _DISPATCH_AT:
-                w(ind, f"if {pos} < n:")
-                self.children(node, pos, ind + 1, vals, depth)
-            else:
-                self.children(node, pos, ind, vals, depth)
-        if node.dynamic:
-            self.dynamic(node, pos, ind, vals, depth)
+    def function(self, name: str, state: State, pos: int, vals: list[str]) -> None:
+        outer, self.lines = self.lines, []
+        self.emit(0, f"def {name}({', '.join(['parts', 'n', 'method', 'have', *vals])}):")
+        self.state(state, pos, 1, vals, top=True)
+        self.emit(1, "return None")
+        self.funcs.append(self.lines)
+        self.lines = outer
 
-    def terminal(self, node: Node, ind: int, vals: list[str]) -> None:
+    def state(self, state: State, pos: int, ind: int, vals: list[str], top: bool = False) -> None:
+        """Code for standing at ``state`` with ``parts[pos:]`` left (or END,
+        SLASH); it returns on an answer and falls through otherwise."""
         w = self.emit
-        if node.rules:
-            w(ind, f"hit = {self.const(node.by_method)}.get(method)")
-            w(ind, "if hit is not None:")
-            w(ind + 1, "have.update(hit[1])")
-            w(ind + 1, f"return hit[0], ({''.join(v + ', ' for v in vals)})")
-            w(ind, f"have.update({self.const(node.all_methods)})")
-        i = node.indices.find("/")
-        if i >= 0 and node.children[i].prefix == "/" and node.children[i].by_method:
-            w(ind, f"if method in {self.const(node.children[i].by_method)}:")
+        if ind > _MAX_INDENT and not top:
+            self.nfuncs += 1
+            name = f"_s{self.nfuncs}"
+            self.function(name, state, pos, vals)
+            w(ind, f"r = {name}({', '.join(['parts', 'n', 'method', 'have', *vals])})")
+            w(ind, "if r is not None:")
+            w(ind + 1, "return r")
+        elif pos == END:
+            self.terminal(state, ind, vals)
+        elif pos == SLASH:
+            # a suffixed part is the rule's last but for its "" (rules.py)
+            assert not state.dynamic and not state.rules and list(state.static) == [""]
+            self.state(state.static[""], END, ind, vals)
+        else:
+            mark = len(self.lines)
+            self.terminal(state, ind + 1, vals)
+            if len(self.lines) > mark:
+                self.lines.insert(mark, "    " * ind + f"if n == {pos}:")
+                if state.static or state.dynamic:
+                    w(ind, "else:")
+                    self.segment(state, pos, ind + 1, vals)
+            elif state.static or state.dynamic:
+                w(ind, f"if n > {pos}:")
+                self.segment(state, pos, ind + 1, vals)
+
+    def terminal(self, state: State, ind: int, vals: list[str]) -> None:
+        """The segments used up: the rules here, then the slash redirect."""
+        w = self.emit
+        if state.rules:
+            by_method, all_methods = method_map(state.rules)
+            names = {r.names for r in state.rules}
+            if len(names) == 1 and all(r.all_ident and r.endpoint is not None for r in state.rules):
+                # PERF: the answer built here, the params as a dict display
+                ends = {m: hit[0].endpoint for m, hit in by_method.items()}
+                params = ", ".join(f"{name!r}: {v}" for name, v in zip(names.pop(), vals))
+                w(ind, f"e = {self.const(ends)}.get(method)")
+                w(ind, "if e is not None:")
+                w(ind + 1, f"return e, {{{params}}}")
+            else:
+                w(ind, f"hit = {self.const(by_method)}.get(method)")
+                w(ind, "if hit is not None:")
+                w(ind + 1, f"return _finish(hit, ({''.join(v + ', ' for v in vals)}), have)")
+            w(ind, f"have.append({self.const(all_methods)})")
+        slash = state.static.get("")
+        if slash is not None and slash.rules:
+            methods = frozenset().union(*(r.methods for r in slash.rules))
+            w(ind, f"if method in {self.const(methods)}:")
             w(ind + 1, "raise _SlashRequired")
 
-    def children(self, node: Node, pos: str, ind: int, vals: list[str], depth: int) -> None:
-        kids = sorted(node.children, key=lambda c: c.prefix[0])
+    def segment(self, state: State, pos: int, ind: int, vals: list[str]) -> None:
+        """Segments left: the static child for this one, then the dynamic parts."""
+        s = f"s{pos}"
+        self.emit(ind, f"{s} = parts[{pos}]")
+        kids = sorted(state.static.items())
         if len(kids) > _DISPATCH_AT:
-            self.emit(ind, f"c = path[{pos}]")
-            self.dispatch(kids, pos, ind, vals, depth)
+            # PERF: one dict lookup and a binary search on small ints, not a
+            # chain of string comparisons
+            k = f"k{pos}"
+            index = {seg: i for i, (seg, _) in enumerate(kids)}
+            self.emit(ind, f"{k} = {self.const(index)}.get({s}, -1)")
+            self.dispatch(k, list(enumerate(kids)), pos, ind, vals)
         else:
-            for k, child in enumerate(kids):
-                self.child(child, "if" if k == 0 else "elif", pos, ind, vals, depth)
+            for i, (seg, child) in enumerate(kids):
+                self.emit(ind, f"{'if' if i == 0 else 'elif'} {s} == {seg!r}:")
+                self.state(child, pos + 1, ind + 1, vals)
+        for part, child in state.dynamic:
+            self.dynamic(part, child, s, pos, ind, vals)
 
-    def dispatch(self, kids: list[Node], pos: str, ind: int, vals: list[str], depth: int) -> None:
-        # PERF: a binary search on the first character, not a chain of ==
+    def dispatch(self, k: str, kids: list[tuple[int, tuple[str, State]]], pos: int, ind: int, vals: list[str]) -> None:
         if len(kids) <= 3:
-            for k, child in enumerate(kids):
-                self.emit(ind, f"{'if' if k == 0 else 'elif'} c == {child.prefix[0]!r}:")
-                self.child(child, "if", pos, ind + 1, vals, depth)
+            for j, (i, (_, child)) in enumerate(kids):
+                self.emit(ind, f"{'if' if j == 0 else 'elif'} {k} == {i}:")
+                self.state(child, pos + 1, ind + 1, vals)
             return
         half = len(kids) // 2
-        self.emit(ind, f"if c < {kids[half].prefix[0]!r}:")
-        self.dispatch(kids[:half], pos, ind + 1, vals, depth)
+        self.emit(ind, f"if {k} < {kids[half][0]}:")
+        self.dispatch(k, kids[:half], pos, ind + 1, vals)
         self.emit(ind, "else:")
-        self.dispatch(kids[half:], pos, ind + 1, vals, depth)
+        self.dispatch(k, kids[half:], pos, ind + 1, vals)
 
-    def child(self, child: Node, kw: str, pos: str, ind: int, vals: list[str], depth: int) -> None:
+    def dynamic(self, part: Part, child: State, s: str, pos: int, ind: int, vals: list[str]) -> None:
         w = self.emit
-        p = child.prefix
-        nxt = f"p{depth + 1}"
-        w(ind, f"{kw} path.startswith({p!r}, {pos}):")
-        w(ind + 1, f"{nxt} = {pos} + {len(p)}")
-        self.node(child, nxt, ind + 1, vals, depth + 1)
-        if len(p) > 1 and p[-1] == "/" and child.by_method:
-            # the path ends one "/" short of this child's rules
-            w(ind, f"elif n - {pos} == {len(p) - 1} and path.startswith({p[:-1]!r}, {pos}):")
-            w(ind + 1, f"if method in {self.const(child.by_method)}:")
-            w(ind + 2, "raise _SlashRequired")
-
-    def dynamic(self, node: Node, pos: str, ind: int, vals: list[str], depth: int) -> None:
-        w = self.emit
-        end = f"e{depth}"
-        w(ind, f"{end} = path.find('/', {pos})")
-        w(ind, f"if {end} < 0:")
-        w(ind + 1, f"{end} = n")
-        for edge in node.dynamic:
-            v = f"v{len(vals)}"
-            kind = edge.kind
-            nxt = end
-            new_vals = vals + [v]
-            if kind == K_PATH:
-                w(ind, f"if {pos} < n and path[{pos}] != '/' and path.find('\\n', {pos} + 1) < 0:")
-                w(ind + 1, f"{v} = path[{pos}:]")
-                nxt = "n"
-            elif kind == K_REGEX:
-                m = f"m{depth}"
-                target = f"path[{pos}:]" if edge.final else f"path[{pos}:{end}]"
-                w(ind, f"{m} = {self.const(edge.regex)}.match({target})")
-                w(ind, f"if {m} is not None:")
-                new_vals = vals + [f"v{len(vals) + i}" for i in range(len(edge.groups))]
-                for name, g in zip(new_vals[len(vals):], edge.groups):
-                    w(ind + 1, f"{name} = {m}.group({g})")
-                if edge.final:
-                    nxt = f"p{depth + 1}"
-                    if edge.suffixed:
-                        w(ind + 1, f"{nxt} = n - 1 if {m}.group({edge.regex.groups}) == '/' else n")
-                    else:
-                        w(ind + 1, f"{nxt} = n")
+        kind = part.kind
+        if kind == K_PATH:
+            # [^/].*? over the rest: a first segment that is not empty, no
+            # newline after the first character
+            r = f"r{pos}"
+            w(ind, f"if {s}:")
+            w(ind + 1, f"{r} = {s} if n == {pos + 1} else '/'.join(parts[{pos}:])")
+            w(ind + 1, f"if {r}.find('\\n', 1) < 0:")
+            self.state(child, END, ind + 2, vals + [r])
+        elif kind == K_REGEX:
+            m = f"m{pos}"
+            target = s
+            if part.final:
+                target = f"r{pos}"
+                w(ind, f"{target} = '/'.join(parts[{pos}:])")
+            w(ind, f"{m} = {self.const(part.regex)}.match({target})")
+            w(ind, f"if {m} is not None:")
+            assert part.regex is not None
+            groups = [part.regex.groupindex[f"__werkzeug_{i}"] for i in range(part.nconv)]
+            new_vals = vals + [f"g{pos}_{i}" for i in range(len(groups))]
+            for name, g in zip(new_vals[len(vals):], groups):
+                w(ind + 1, f"{name} = {m}.group({g})")
+            if not part.final:
+                self.state(child, pos + 1, ind + 1, new_vals)
+            elif part.suffixed:
+                w(ind + 1, f"if {m}.group({part.regex.groups}) == '/':")
+                self.state(child, SLASH, ind + 2, new_vals)
+                w(ind + 1, "else:")
+                self.state(child, END, ind + 2, new_vals)
             else:
-                if kind == K_STRING:
-                    bound = f" and {end} - {pos} <= {edge.hi}" if edge.hi >= 0 else ""
-                    w(ind, f"if {end} - {pos} >= {edge.lo}{bound}:")
-                    w(ind + 1, f"{v} = path[{pos}:{end}]")
+                self.state(child, END, ind + 1, new_vals)
+        else:
+            if kind == K_STRING:
+                if part.lo == 1 and part.hi < 0:
+                    test = s
+                elif part.hi < 0:
+                    test = f"len({s}) >= {part.lo}"
                 else:
-                    w(ind, f"{v} = path[{pos}:{end}]")
-                    if kind == K_INT:
-                        test = f"({v}[1:] if {v}[:1] == '-' else {v})" if edge.signed else v
-                        w(ind, f"if {test}.isdecimal():")
-                    elif kind == K_ANY:
-                        w(ind, f"if {v} in {self.const(edge.items)}:")
-                    elif kind == K_FLOAT:
-                        w(ind, f"if _check_float({v}, {edge.signed}):")
-                    else:
-                        assert kind == K_UUID
-                        w(ind, f"if _check_uuid({v}):")
-            self.node(edge.child, nxt, ind + 1, new_vals, depth + 1)
-
-    def fallback(self, node: Node, pos: str, ind: int, vals: list[str]) -> None:
-        w = self.emit
-        w(ind, f"values = [{', '.join(vals)}]")
-        w(ind, f"rule = _lookup({self.const(node)}, path, {pos}, n, method, values, have)")
-        w(ind, "if rule is not None:")
-        w(ind + 1, "return rule, values")
+                    test = f"{part.lo} <= len({s}) <= {part.hi}"
+            elif kind == K_INT:
+                test = f"({s}[1:] if {s}[:1] == '-' else {s}).isdecimal()" if part.signed else f"{s}.isdecimal()"
+            elif kind == K_ANY:
+                test = f"{s} in {self.const(part.items)}"
+            elif kind == K_FLOAT:
+                test = f"_check_float({s}, {part.signed})"
+            else:
+                assert kind == K_UUID
+                test = f"_check_uuid({s})"
+            w(ind, f"if {test}:")
+            self.state(child, pos + 1, ind + 1, vals + [s])
 
 
-def compile_tree(root: Node, lookup: t.Callable, slash_required: type, helpers: dict) -> t.Callable:
-    """``match(path, n, method, have) -> (rule, values) | None``; raises
-    ``slash_required`` where Werkzeug redirects to the trailing slash."""
-    gen = _Gen(lookup, slash_required, helpers)
-    gen.emit(0, "def match(path, n, method, have):")
-    gen.emit(1, "p0 = 0")
-    gen.node(root, "p0", 1, [], 0)
-    gen.emit(1, "return None")
-    source = "\n".join(gen.lines) + "\n"
+def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict) -> t.Callable:
+    """``match(parts, n, method, have) -> (endpoint, params) | None | False``
+    for ``parts = path.split("/")`` of a path starting with "/" (or empty):
+    None where no rule matches, False where a converter refused a value (the
+    search is over); the methods of rules passed over are appended to the
+    list ``have``.  Raises ``slash_required`` where Werkzeug redirects to the
+    trailing slash."""
+    root = build_states(rules)
+    # every rule starts with "/": its first segment is the "" before it
+    assert not root.dynamic and set(root.static) <= {""}
+    gen = _Gen({"_SlashRequired": slash_required, **helpers})
+    gen.function("match", root.static.get("", State()), 1, [])
+    source = "\n\n".join("\n".join(lines) for lines in reversed(gen.funcs)) + "\n"
     namespace = dict(gen.consts)
     exec(compile(source, "<fastdispatch routes>", "exec"), namespace)
     match = namespace["match"]

@@ -7,7 +7,11 @@ first character (``indices``), the dynamic parts that may follow it
 (``dynamic``: only on nodes whose text ends with "/", i.e. at the start of a
 segment), and the rules that end exactly there.
 
-``_lookup`` is Werkzeug's state-machine search (``werkzeug/routing/matcher.py``)
+``match`` runs the rules compiled into Python source (``_codegen_py``: the
+interpreter's cost is per node visited, so the walk is unrolled into
+``if``s).  ``_lookup``, the walk itself, is the readable reference, the twin
+of the compiled router's, and ``match_by_walk`` runs it so tests can hold
+the generated code to it.  It is Werkzeug's state-machine search (``werkzeug/routing/matcher.py``)
 over that tree: at each segment start, the static child first, then the
 dynamic parts in weight order, backtracking depth-first; a rule found with
 the path used up wins, unless the only rule there lacks the method and the
@@ -21,7 +25,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ._codegen_py import compile_tree
+from ._codegen_py import compile_rules
 from .routing.exceptions import MethodNotAllowed, NotFound, RequestRedirect
 from .routing.rules import (
     C_IDENT,
@@ -264,8 +268,8 @@ class PythonRouter:
         self._matcher = None
 
     def _compile(self) -> t.Callable:
-        helpers = {"_check_float": _check_float, "_check_uuid": _check_uuid}
-        self._matcher = compile_tree(self._root, _lookup, _SlashRequired, helpers)
+        helpers = {"_check_float": _check_float, "_check_uuid": _check_uuid, "_finish": _finish}
+        self._matcher = compile_rules(self._table.rules, _SlashRequired, helpers)
         return self._matcher
 
     def match(self, method: str, path: str) -> tuple[t.Any, dict[str, t.Any]]:
@@ -276,34 +280,37 @@ class PythonRouter:
             hit = node.by_method.get(method)
             if hit is not None:
                 return hit[0].endpoint, {}
-        if not isinstance(method, str) or not isinstance(path, str):
+        # PERF: exact types are checked first; isinstance only for the rare subclass
+        if (method.__class__ is not str or path.__class__ is not str) and not (isinstance(method, str) and isinstance(path, str)):
             raise TypeError(f"method and path must be str, got {type(method).__name__} and {type(path).__name__}")
         method = method.upper()
-        if path and (path[0] != "/" or path[1:2] == "/"):
+        parts = path.split("/")
+        n = len(parts)
+        if parts[0] or (n > 2 and not parts[1]):  # not "/..." (nor ""), or "//..."
             path = "/" + path.lstrip("/")  # as Werkzeug's MapAdapter does
-        have: set[str] = set()
+            parts = path.split("/")
+            n = len(parts)
+        have: list[frozenset] = []  # the methods of rules passed over, for a 405
         matcher = self._matcher or self._compile()
         try:
-            found = matcher(path, len(path), method, have)
+            found = matcher(parts, n, method, have)
         except _SlashRequired:
             raise RequestRedirect("/" + (path + "/").lstrip("/")) from None  # as make_redirect_url
+        if found:
+            return found
         if found is None and self.merge_slashes and "//" in path:
             # Werkzeug's second try: a match with the slashes merged redirects there
             merged = _SLASHES.sub("/", path)
+            parts = merged.split("/")
             try:
-                found = matcher(merged, len(merged), method, have)
+                found = matcher(parts, len(parts), method, have)
             except _SlashRequired:
                 raise RequestRedirect(merged + "/") from None
             if found is not None:
                 raise RequestRedirect(merged)
-        if found is not None:
-            rule, values = found
-            # PERF: most rules only hand over the strings matched
-            params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
-            if params is not None:
-                return rule.endpoint, params
-        if have:
-            raise MethodNotAllowed(have, method, path)
+        allowed = set().union(*have)
+        if allowed:
+            raise MethodNotAllowed(allowed, method, path)
         raise NotFound(path)
 
     def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
@@ -321,6 +328,46 @@ class PythonRouter:
 
     def __repr__(self) -> str:
         return f"<PythonRouter with {len(self._table)} rules>"
+
+
+def match_by_walk(router: PythonRouter, method: str, path: str) -> tuple[t.Any, dict[str, t.Any]]:
+    """``router.match`` by ``_lookup``'s walk over the tree instead of the
+    generated code: the readable twin of the compiled router's search, kept
+    as the reference the generated matcher is tested against."""
+    method = method.upper()
+    if path and (path[0] != "/" or path[1:2] == "/"):
+        path = "/" + path.lstrip("/")
+    have: set[str] = set()
+    values: list[str] = []
+    try:
+        rule = _lookup(router._root, path, 0, len(path), method, values, have)
+    except _SlashRequired:
+        raise RequestRedirect("/" + (path + "/").lstrip("/")) from None
+    if rule is None and router.merge_slashes and "//" in path:
+        merged = _SLASHES.sub("/", path)
+        try:
+            rule = _lookup(router._root, merged, 0, len(merged), method, values, have)
+        except _SlashRequired:
+            raise RequestRedirect(merged + "/") from None
+        if rule is not None:
+            raise RequestRedirect(merged)
+    if rule is not None:
+        params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
+        if params is not None:
+            return rule.endpoint, params
+    if have:
+        raise MethodNotAllowed(have, method, path)
+    raise NotFound(path)
+
+
+def _finish(hit: tuple[Rule, frozenset], values: tuple, have: list) -> tuple[t.Any, dict[str, t.Any]] | bool:
+    """The answer for the rule found, or False where a converter refuses."""
+    rule, before = hit
+    params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
+    if params is None:
+        have.append(before)
+        return False
+    return rule.endpoint, params
 
 
 def _convert(rule: Rule, values: t.Sequence[str]) -> dict[str, t.Any] | None:

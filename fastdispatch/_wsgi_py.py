@@ -25,12 +25,10 @@ _TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
 
 
 def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
-    state = app._fast
-    if state is None:
-        state = app._fast_state()
-    if not state:
+    state = app._fast or app._fast_state()
+    if not state[0]:
         return app.wsgi_app(environ, start_response)  # type: ignore[no-any-return]
-    match, views, auto_options, request_class, _compiled = state
+    _short, _text, match, views, auto_options, request_class, _compiled = state
     # PERF: straight from the environ; the router upper-cases the method
     # itself.  Paths that are not ASCII need decoding: wsgi_app does it.
     method = environ.get("REQUEST_METHOD", "GET")

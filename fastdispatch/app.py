@@ -32,6 +32,8 @@ except ImportError:  # built without the extension (no compiler, or FASTDISPATCH
 
 __all__ = ["App"]
 
+_TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
+
 # The request path without hooks (``App.__call__``): compiled unless the
 # extension is missing or FASTDISPATCH_PURE=1, as the router.
 _call = _wsgi_py.call if _wsgi is None or Router is not CompiledRouter else _wsgi.call
@@ -71,7 +73,7 @@ class App(Scaffold):
         self._auto_options: set[str] = set()  # endpoints answering OPTIONS themselves
         self._hooks = False  # any hook registered anywhere: take the full path
         self._logger: logging.Logger | None = None
-        self._fast: tuple[t.Any, ...] | bool | None = None  # see _fast_state
+        self._fast: tuple[t.Any, ...] | None = None  # see _fast_state
 
     def __setattr__(self, name: str, value: t.Any) -> None:
         object.__setattr__(self, name, value)
@@ -140,26 +142,30 @@ class App(Scaffold):
     #: pipeline below; everything else comes to ``wsgi_app``.
     __call__ = _call
 
-    def _fast_state(self) -> tuple[t.Any, ...] | bool:
-        """What ``__call__``'s short path needs, or False where the app must
-        take ``wsgi_app``: hooks, a ``wsgi_app`` wrapped or overridden (a
-        middleware), a request class with its own ``__init__``, a response
-        class or ``make_response`` of the app's own.  Recomputed after any
-        assignment to the app (``__setattr__``) or hook registration."""
+    def _fast_state(self) -> tuple[t.Any, ...]:
+        """``(short, text, match, views, auto_options, request_class,
+        compiled)``: whether ``__call__`` may serve a request itself (not
+        with a ``wsgi_app`` wrapped or overridden, a middleware, nor a
+        request class with its own ``__init__``), whether a ``str`` result
+        may skip the ``Response`` object (no hooks, nor a response class or
+        ``make_response`` of the app's own), and what the short path uses.
+        Recomputed after any assignment to the app (``__setattr__``) or hook
+        registration."""
         cls = type(self)
-        plain = (
+        text = (
             not self._hooks
-            and "wsgi_app" not in self.__dict__
-            and cls.wsgi_app is App.wsgi_app
             and cls.make_response is App.make_response
             and cls._finalize is App._finalize
             and self.response_class is Response
+        )
+        short = (
+            text
+            and "wsgi_app" not in self.__dict__
+            and cls.wsgi_app is App.wsgi_app
             and self.request_class.__init__ is Request.__init__
         )
-        state: tuple[t.Any, ...] | bool = False
-        if plain:
-            compiled = CompiledRouter is not None and type(self.url_map) is CompiledRouter
-            state = (self.url_map.match, self.view_functions, self._auto_options, self.request_class, compiled)
+        compiled = CompiledRouter is not None and type(self.url_map) is CompiledRouter
+        state = (short, text, self.url_map.match, self.view_functions, self._auto_options, self.request_class, compiled)
         object.__setattr__(self, "_fast", state)
         return state
 
@@ -170,6 +176,12 @@ class App(Scaffold):
         try:
             try:
                 rv = self._dispatch(req, environ)
+                # PERF: text, and nothing hooks in (a middleware-wrapped app):
+                # no Response object.
+                if type(rv) is str and (self._fast or self._fast_state())[1]:
+                    body = rv.encode()
+                    start_response("200 OK", [_TEXT_HTML, ("Content-Length", str(len(body)))])
+                    return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
                 response = self._finalize(req, rv)
             except Exception as e:
                 error = e

@@ -30,16 +30,12 @@ cdef object _new_request = Request.__new__
 
 def call(app, dict environ not None, start_response):
     cdef PyObject* hit
-    cdef tuple state
-    raw = app._fast
-    if raw is None:
-        raw = app._fast_state()
-    if not raw:
+    cdef tuple state = app._fast or app._fast_state()
+    if not state[0]:
         return app.wsgi_app(environ, start_response)
-    state = <tuple>raw
-    if not state[4]:  # the pure router: the pure path
+    if not state[6]:  # the pure router: the pure path
         return _call_py(app, environ, start_response)
-    match = state[0]
+    match = state[2]
     # PERF: straight from the environ; the router upper-cases the method
     # itself.  Paths that are not ASCII need decoding: wsgi_app does it.
     hit = PyDict_GetItem(environ, "REQUEST_METHOD")
@@ -52,11 +48,11 @@ def call(app, dict environ not None, start_response):
         endpoint, args = match(method, path)
     except RoutingException:
         return app.wsgi_app(environ, start_response)
-    if method != "GET" and endpoint in <set>state[2] and method.upper() == "OPTIONS":
+    if method != "GET" and endpoint in <set>state[4] and method.upper() == "OPTIONS":
         return app.wsgi_app(environ, start_response)
     # PERF: the Request's own __init__ is a Python call; its four slots set
     # here cost a fraction of that.
-    request_class = state[3]
+    request_class = state[5]
     req = _new_request(request_class)
     req.environ = environ
     req.app = app
@@ -66,7 +62,7 @@ def call(app, dict environ not None, start_response):
     try:
         try:
             try:
-                rv = (<dict>state[1])[endpoint](**args)
+                rv = (<dict>state[3])[endpoint](**args)
             except Exception as e:
                 rv = app._handle_user_exception(req, e)
             # PERF: the common view returns text: no Response object.

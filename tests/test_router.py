@@ -374,25 +374,38 @@ def test_adversarial_paths(router, path):
 
 
 @pytest.mark.parametrize("rules, method, path, expected", CASES)
-def test_match_by_tree_walk(monkeypatch, rules, method, path, expected):
-    """The pure router compiles its tree to Python; where nesting gets too
-    deep it hands the subtree to the tree walk. Force the walk everywhere."""
+def test_match_by_split_functions(monkeypatch, rules, method, path, expected):
+    """The pure router compiles its rules to nested ifs; where nesting gets
+    too deep a subtree becomes a function of its own. Force that everywhere."""
     from fastdispatch import _codegen_py
     from fastdispatch.routing import PythonRouter
 
     monkeypatch.setattr(_codegen_py, "_MAX_INDENT", 0)
     router = make(PythonRouter, *rules)
     assert outcome(router, method, path) == expected
-    assert "_lookup(" in (router._matcher or router._compile()).source
+    assert "r = _s1(parts, n, method, have" in (router._matcher or router._compile()).source
 
 
-def test_deep_rules_fall_back_to_the_walk(router_cls):
+@pytest.mark.parametrize("rules, method, path, expected", CASES)
+def test_match_by_walk(rules, method, path, expected):
+    """The pure router's tree walk, the reference for its generated code."""
+    from fastdispatch._router_py import match_by_walk
+    from fastdispatch.routing import PythonRouter
+
+    router = make(PythonRouter, *rules)
+    walk = type("Walk", (), {"match": lambda self, m, p: match_by_walk(router, m, p)})()
+    assert outcome(walk, method, path) == expected
+
+
+def test_deep_rules_split_the_generated_code(router_cls):
     deep = "".join(f"/s{i}/<v{i}>" for i in range(60))
     router = make(router_cls, deep, "/s0/<x>/t")
     path = "".join(f"/s{i}/{i}" for i in range(60))
     assert router.match("GET", path) == (deep, {f"v{i}": str(i) for i in range(60)})
     assert outcome(router, "GET", path + "/") == "404"
     assert router.match("GET", "/s0/1/t") == ("/s0/<x>/t", {"x": "1"})
+    if router_cls.__name__ == "PythonRouter":
+        assert "def _s1(" in router._matcher.source
 
 
 def test_rule_with_lone_surrogate_is_refused(router):

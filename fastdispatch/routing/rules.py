@@ -173,7 +173,7 @@ class Part:
 class Rule:
     """One registered rule: what the trees store at a leaf, and its builder."""
 
-    __slots__ = ("rule", "endpoint", "methods", "explicit", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops")
+    __slots__ = ("rule", "endpoint", "methods", "explicit", "segments", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops")
 
     def __init__(self, rule: str, endpoint: t.Any, methods: frozenset, converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool = False) -> None:
         self.rule = rule
@@ -181,6 +181,7 @@ class Rule:
         self.methods = methods
         self.explicit = methods  # the methods a duplicate check compares
         self.converters: dict[str, t.Any] = {}
+        self.segments: tuple[t.Any, ...] = ()
         self.pieces: list[t.Any] = []
         self.shape: list[t.Any] = []
         self._build_ops: list[tuple[bool, str]] = []
@@ -257,6 +258,9 @@ class Rule:
         parts.append(content if static else Part(content, final, suffixed, _weight(static_weights, argument_weights), convs))
         if suffixed:
             parts.append("")
+        # Werkzeug's RuleParts: the path as path.split("/") cuts it (the
+        # leading "" included), a static segment as its text, the rest as Parts
+        self.segments = tuple(parts)
         self.pieces = _pieces(parts)
 
     def _make_converter(self, data: dict, token: str, converters: t.Mapping[str, t.Any], router: t.Any) -> t.Any:
