@@ -316,6 +316,9 @@ class PythonRouter:
     def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
         return self._table.build(endpoint, values, method)
 
+    def is_endpoint_expecting(self, endpoint: t.Any, *arguments: str) -> bool:
+        return self._table.is_endpoint_expecting(endpoint, *arguments)
+
     def __iter__(self) -> t.Iterator[RuleInfo]:
         return iter(self._table)
 

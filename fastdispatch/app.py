@@ -133,7 +133,9 @@ class App(Scaffold):
 
     def _changed(self) -> None:
         parts: list[Scaffold] = [self, *self.blueprints.values()]
-        self._hooks = any(p.before_request_funcs or p.after_request_funcs or p.teardown_request_funcs for p in parts)
+        self._hooks = any(
+            p.before_request_funcs or p.after_request_funcs or p.teardown_request_funcs or p.url_value_preprocessors for p in parts
+        )
 
     # -- the request path -----------------------------------------------------
 
@@ -245,7 +247,11 @@ class App(Scaffold):
         return rv
 
     def _preprocess(self, req: Request) -> t.Any:
-        for scaffold in (self, *reversed(self._blueprints_of(req))):
+        scaffolds = (self, *reversed(self._blueprints_of(req)))
+        for scaffold in scaffolds:
+            for url_func in scaffold.url_value_preprocessors:
+                url_func(req.endpoint, req.view_args)
+        for scaffold in scaffolds:
             for func in scaffold.before_request_funcs:
                 rv = func()
                 if rv is not None:
@@ -271,11 +277,20 @@ class App(Scaffold):
                 func(error)
 
     def _blueprints_of(self, req: Request) -> list[Blueprint]:
-        endpoint = req.endpoint
+        return self._blueprints_of_endpoint(req.endpoint)
+
+    def _blueprints_of_endpoint(self, endpoint: str | None) -> list[Blueprint]:
         if not endpoint or "." not in endpoint:
             return []
         bp = self.blueprints.get(endpoint.rpartition(".")[0])
         return [bp] if bp is not None else []
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+        """The ``url_defaults`` functions of the app, then of the endpoint's
+        blueprint, fill in ``values`` for ``url_for`` (as Flask's)."""
+        for scaffold in (self, *reversed(self._blueprints_of_endpoint(endpoint))):
+            for func in scaffold.url_default_functions:
+                func(endpoint, values)
 
     # -- errors ---------------------------------------------------------------
 

@@ -49,6 +49,14 @@ class Blueprint(Scaffold):
         self._on_app(lambda app: app.teardown_request(f))
         return f
 
+    def app_url_value_preprocessor(self, f: F) -> F:
+        self._on_app(lambda app: app.url_value_preprocessor(f))
+        return f
+
+    def app_url_defaults(self, f: F) -> F:
+        self._on_app(lambda app: app.url_defaults(f))
+        return f
+
     def app_errorhandler(self, code_or_exception: type[BaseException] | int) -> t.Callable[[F], F]:
         def decorator(f: F) -> F:
             self._on_app(lambda app: app.register_error_handler(code_or_exception, f))

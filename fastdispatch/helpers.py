@@ -32,6 +32,7 @@ def url_for(
         _external = req is None or _scheme is not None
     elif _scheme is not None and not _external:
         raise ValueError("When specifying '_scheme', '_external' must be True.")
+    app.inject_url_defaults(endpoint, values)
     path = app.url_map.build(endpoint, values, method=_method)
     if req is not None:
         root, scheme, host = req.script_root, req.scheme, req.host

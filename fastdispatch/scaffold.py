@@ -40,6 +40,8 @@ class Scaffold:
         self.before_request_funcs: list[t.Callable[[], t.Any]] = []
         self.after_request_funcs: list[t.Callable[[t.Any], t.Any]] = []
         self.teardown_request_funcs: list[t.Callable[[BaseException | None], t.Any]] = []
+        self.url_value_preprocessors: list[t.Callable[[str | None, dict[str, t.Any] | None], t.Any]] = []
+        self.url_default_functions: list[t.Callable[[str, dict[str, t.Any]], t.Any]] = []
 
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
         raise NotImplementedError
@@ -97,6 +99,20 @@ class Scaffold:
     def teardown_request(self, f: F) -> F:
         self.teardown_request_funcs.append(f)
         self._changed()
+        return f
+
+    def url_value_preprocessor(self, f: F) -> F:
+        """``f(endpoint, view_args)`` runs after routing and before the
+        ``before_request`` functions; it may change ``view_args`` in place
+        (pop a value into ``g``, say), as in Flask."""
+        self.url_value_preprocessors.append(f)
+        self._changed()
+        return f
+
+    def url_defaults(self, f: F) -> F:
+        """``f(endpoint, values)`` runs in ``url_for`` before the URL is
+        built; it may fill in ``values`` in place, as in Flask."""
+        self.url_default_functions.append(f)
         return f
 
     def _changed(self) -> None:

@@ -593,6 +593,9 @@ cdef class CompiledRouter:
     def build(self, endpoint, values=None, method=None):
         return self._table.build(endpoint, values, method)
 
+    def is_endpoint_expecting(self, endpoint, *arguments):
+        return self._table.is_endpoint_expecting(endpoint, *arguments)
+
     def __iter__(self):
         return iter(self._table)
 

@@ -421,3 +421,17 @@ def test_automatic_methods_do_not_clash(router):
     assert router.match("OPTIONS", "/r") == ("read", {})
     with pytest.raises(ValueError, match="duplicates"):
         router.add("/r", "again", methods=["POST"])
+
+
+def test_is_endpoint_expecting(router):
+    """Werkzeug's Map.is_endpoint_expecting (Flask's url_defaults pattern)."""
+    router.add("/<lang>/page/<int:n>", "page")
+    router.add("/page/<int:n>", "page")
+    router.add("/", "index")
+    assert router.is_endpoint_expecting("page", "lang")
+    assert router.is_endpoint_expecting("page", "lang", "n")
+    assert router.is_endpoint_expecting("page")
+    assert not router.is_endpoint_expecting("index", "lang")
+    assert not router.is_endpoint_expecting("page", "other")
+    with pytest.raises(KeyError):
+        router.is_endpoint_expecting("missing", "lang")

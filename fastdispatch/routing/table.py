@@ -65,6 +65,12 @@ class RuleTable:
     def __len__(self) -> int:
         return len(self.rules)
 
+    def is_endpoint_expecting(self, endpoint: t.Any, *arguments: str) -> bool:
+        """Whether a rule of ``endpoint`` takes all of ``arguments``
+        (Werkzeug's ``Map.is_endpoint_expecting``, KeyError included)."""
+        wanted = set(arguments)
+        return any(wanted <= r.arguments for r in self.by_endpoint[endpoint])
+
     def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
         vals = {k: v for k, v in (values or {}).items() if v is not None}
         rules = self.by_endpoint.get(endpoint)

@@ -844,4 +844,49 @@ def make_porting_app(ns, feature):
 
         return app, ["/de/about"]
 
+    if feature == "blueprint-url-processors":
+        # Flask's documented pattern: a language code in the blueprint's prefix
+        bp = ns.Blueprint("frontend", __name__, url_prefix="/<lang_code>")
+        order = []
+
+        @bp.url_defaults
+        def add_language_code(endpoint, values):
+            if "lang_code" in values or not g.get("lang_code"):
+                return
+            if app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+                values["lang_code"] = g.lang_code
+
+        @bp.url_value_preprocessor
+        def pull_lang_code(endpoint, values):
+            order.append("bp")
+            g.lang_code = values.pop("lang_code")
+
+        @app.url_value_preprocessor
+        def app_first(endpoint, values):
+            order.append("app")
+
+        @bp.before_request
+        def after_preprocessors():
+            order.append("before")
+
+        @bp.app_url_defaults
+        def app_wide(endpoint, values):
+            values.setdefault("via", "app")
+
+        @bp.route("/")
+        def index():
+            return f"{g.lang_code} {url_for('.index')} {url_for('.page', n=3)} {url_for('plain')}"
+
+        @bp.route("/page/<int:n>")
+        def page(n):
+            del order[:]
+            return f"{g.lang_code} {n} {url_for('.page', n=n + 1)}"
+
+        @app.route("/plain")
+        def plain():
+            return f"{url_for('frontend.index', lang_code='fr')} {' '.join(order)}"
+
+        app.register_blueprint(bp)
+        return app, ["/de/", "/en/page/2", "/plain", "/de/page/x"]
+
     raise KeyError(feature)

@@ -77,8 +77,11 @@ def test_short_path_steps_aside_for_later_changes(app):
     assert "X-Via" not in c.get("/x").headers
 
     seen = []
+    bp.url_value_preprocessor(lambda endpoint, values: seen.append(f"bp-url {endpoint}"))
+    assert c.get("/y").data == b"y" and seen == ["bp-url bp.y"]
+    del seen[:]
     bp.before_request(lambda: seen.append("bp-before"))
-    assert c.get("/y").data == b"y" and seen == ["bp-before"]
+    assert c.get("/y").data == b"y" and seen == ["bp-url bp.y", "bp-before"]
     app.after_request(lambda r: (r.headers.__setitem__("X-After", "1"), r)[1])
     assert c.get("/x").headers["X-After"] == "1"
 

@@ -893,7 +893,8 @@ PORTING = [
     _not_implemented("route-defaults", "the defaults= rule option"),
     _not_implemented("strict-slashes-false", "the strict_slashes=False rule option"),
     "blueprint-app-wide-hooks",
-    _not_implemented("url-processors", "url_value_preprocessor / url_defaults"),
+    "url-processors",
+    "blueprint-url-processors",
 ]
 
 
