@@ -346,7 +346,7 @@ def build_markdown(doc):
         res = http["results"]
         L.append(f"`wrk -t{http['threads']} -c{http['connections']} -d{http['seconds']}s -s bench/lua/github.lua`"
                  f" after a {http['warmup_seconds']} s warm-up, best of {http.get('rounds', 1)} rounds in which the"
-                 " frameworks take turns (throughput here drifts by tens of per cent from minute to minute); the script cycles through {http['distinct_requests']:,}"
+                 f" frameworks take turns (throughput here drifts by tens of per cent from minute to minute); the script cycles through {http['distinct_requests']:,}"
                  " distinct GitHub-API requests (ids vary, all methods of the table).  Server:"
                  " `python -m fastdispatch serve http_apps:<app> --server S --workers N` (2 workers on meinheld:"
                  " gunicorn's arbiter with meinheld workers).  wrk and the server share the machine's CPUs.")

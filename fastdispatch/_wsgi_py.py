@@ -55,7 +55,7 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
             if type(rv) is str:
                 body = rv.encode()
                 start_response("200 OK", [_TEXT_HTML, ("Content-Length", str(len(body)))])
-                return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
+                return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
             response = app._finalize(req, rv)
         except Exception as e:
             response = app._handle_exception(req, e)

@@ -148,7 +148,7 @@ class App(Scaffold):
         """``(short, text, match, views, auto_options, request_class,
         compiled)``: whether ``__call__`` may serve a request itself (not
         with a ``wsgi_app`` wrapped or overridden, a middleware, nor a
-        request class with its own ``__init__``), whether a ``str`` result
+        request class with its own ``__init__`` or ``__new__``), whether a ``str`` result
         may skip the ``Response`` object (no hooks, nor a response class or
         ``make_response`` of the app's own), and what the short path uses.
         Recomputed after any assignment to the app (``__setattr__``) or hook
@@ -165,6 +165,7 @@ class App(Scaffold):
             and "wsgi_app" not in self.__dict__
             and cls.wsgi_app is App.wsgi_app
             and self.request_class.__init__ is Request.__init__
+            and self.request_class.__new__ is Request.__new__
         )
         compiled = CompiledRouter is not None and type(self.url_map) is CompiledRouter
         state = (short, text, self.url_map.match, self.view_functions, self._auto_options, self.request_class, compiled)

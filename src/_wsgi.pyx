@@ -13,7 +13,7 @@ one takes the pure twin, so that "pure" means pure throughout.
 
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
 from cpython.dict cimport PyDict_GetItem
-from cpython.ref cimport PyObject
+from cpython.ref cimport Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_AsUTF8String
 
 from fastdispatch._wsgi_py import call as _call_py
@@ -23,9 +23,46 @@ from fastdispatch.routing import RoutingException
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object o)
+    object PyType_GenericAlloc(type t, Py_ssize_t n)
+    ctypedef struct PyMemberDef:
+        Py_ssize_t offset
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef* d_member
 
 cdef tuple _TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
-cdef object _new_request = Request.__new__
+
+
+cdef Py_ssize_t _slot(str name) except -1:
+    """Where ``Request.<name>`` lives in the instance (a ``__slots__`` entry)."""
+    descr = Request.__dict__[name]
+    if type(descr).__name__ != "member_descriptor":
+        raise TypeError(f"Request.{name} is not a slot")
+    return (<PyMemberDescrObject*><PyObject*>descr).d_member.offset
+
+
+# PERF: a Request is made as object.__new__ makes it, then its four slots
+# written where they live: no Python-level call, no attribute machinery.
+# Subclasses inherit the offsets; _fast_state sends classes with their own
+# __init__ to the full path.
+cdef Py_ssize_t _ENVIRON = _slot("environ")
+cdef Py_ssize_t _APP = _slot("app")
+cdef Py_ssize_t _ENDPOINT = _slot("endpoint")
+cdef Py_ssize_t _VIEW_ARGS = _slot("view_args")
+
+
+cdef inline void _put(object obj, Py_ssize_t offset, object value):
+    # the slot of a fresh object is NULL: nothing to release
+    Py_INCREF(value)
+    (<PyObject**>(<char*><PyObject*>obj + offset))[0] = <PyObject*>value
+
+
+cdef object _new_request(type cls, dict environ, app, endpoint, args):
+    req = PyType_GenericAlloc(cls, 0)
+    _put(req, _ENVIRON, environ)
+    _put(req, _APP, app)
+    _put(req, _ENDPOINT, endpoint)
+    _put(req, _VIEW_ARGS, args)
+    return req
 
 
 def call(app, dict environ not None, start_response):
@@ -50,14 +87,7 @@ def call(app, dict environ not None, start_response):
         return app.wsgi_app(environ, start_response)
     if method != "GET" and endpoint in <set>state[4] and method.upper() == "OPTIONS":
         return app.wsgi_app(environ, start_response)
-    # PERF: the Request's own __init__ is a Python call; its four slots set
-    # here cost a fraction of that.
-    request_class = state[5]
-    req = _new_request(request_class)
-    req.environ = environ
-    req.app = app
-    req.endpoint = endpoint
-    req.view_args = args
+    req = _new_request(<type>state[5], environ, app, endpoint, args)
     token = PyContextVar_Set(_cv, req)
     try:
         try:
@@ -69,7 +99,7 @@ def call(app, dict environ not None, start_response):
             if type(rv) is str:
                 body = PyUnicode_AsUTF8String(rv)
                 start_response("200 OK", [_TEXT_HTML, ("Content-Length", str(len(body)))])
-                return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
+                return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
             response = app._finalize(req, rv)
         except Exception as e:
             response = app._handle_exception(req, e)
