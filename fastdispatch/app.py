@@ -124,11 +124,7 @@ class App(Scaffold):
             self._auto_options.add(endpoint)
 
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
-        name = options.get("name", blueprint.name)
-        if name in self.blueprints and self.blueprints[name] is not blueprint:
-            raise ValueError(f"The name '{name}' is already registered for a different blueprint. Use 'name=' to provide a unique name.")
-        self.blueprints[name] = blueprint
-        blueprint.register(self, name, options)
+        blueprint.register(self, options)
         self._changed()
 
     def _changed(self) -> None:
@@ -281,10 +277,16 @@ class App(Scaffold):
         return self._blueprints_of_endpoint(req.endpoint)
 
     def _blueprints_of_endpoint(self, endpoint: str | None) -> list[Blueprint]:
-        if not endpoint or "." not in endpoint:
-            return []
-        bp = self.blueprints.get(endpoint.rpartition(".")[0])
-        return [bp] if bp is not None else []
+        """The endpoint's blueprint, then its parents (Flask's
+        ``request.blueprints``, as objects)."""
+        out = []
+        name = endpoint.rpartition(".")[0] if endpoint else ""
+        while name:
+            bp = self.blueprints.get(name)
+            if bp is not None:
+                out.append(bp)
+            name = name.rpartition(".")[0]
+        return out
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """The ``url_defaults`` functions of the app, then of the endpoint's

@@ -1,7 +1,8 @@
 """``Blueprint``: a group of views, handlers and hooks registered on an app
-under a name (endpoint prefix) and an optional URL prefix, as in Flask.
-
-Nested blueprints are not supported (see the issue notes)."""
+under a name (endpoint prefix) and an optional URL prefix, as in Flask;
+blueprints nest (``parent.register_blueprint(child)``: endpoints
+``parent.child.view``, URL prefixes joined, the parent's hooks and error
+handlers applying to the child's requests too)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Blueprint(Scaffold):
         self._rules: list[tuple[str, str | None, t.Callable[..., t.Any] | None, dict[str, t.Any]]] = []
         self._app_wide: list[t.Callable[[App], t.Any]] = []  # applied to the app on registration
         self._registered: list[App] = []
+        self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
 
     def _changed(self) -> None:
         for app in self._registered:  # a hook added after registration still runs
@@ -64,19 +66,41 @@ class Blueprint(Scaffold):
 
         return decorator
 
+    def _check_setup(self, method: str) -> None:
+        if self._registered:
+            raise AssertionError(
+                f"The setup method '{method}' can no longer be called on the blueprint '{self.name}'. "
+                "It has already been registered at least once."
+            )
+
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
         if endpoint and "." in endpoint:
             raise ValueError("'endpoint' may not contain a dot '.' character.")
         if view_func is not None and "." in getattr(view_func, "__name__", ""):
             raise ValueError("'view_func' name may not contain a dot '.' character.")
-        if self._registered:
-            raise AssertionError(
-                f"The setup method 'add_url_rule' can no longer be called on the blueprint '{self.name}'. "
-                "It has already been registered at least once."
-            )
+        self._check_setup("add_url_rule")
         self._rules.append((rule, endpoint, view_func, options))
 
-    def register(self, app: App, name: str, options: dict[str, t.Any]) -> None:
+    def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
+        """Nest ``blueprint`` in this one (Flask's): registered with this
+        one, under ``<this name>.<its name>`` and below this URL prefix."""
+        if blueprint is self:
+            raise ValueError("Cannot register a blueprint on itself")
+        self._check_setup("register_blueprint")
+        self._blueprints.append((blueprint, options))
+
+    def register(self, app: App, options: dict[str, t.Any]) -> None:
+        """As Flask's ``Blueprint.register``: the rules, the app-wide hooks,
+        then the nested blueprints, each below this one."""
+        self_name = options.get("name", self.name)
+        name = f"{options.get('name_prefix', '')}.{self_name}".lstrip(".")
+        if name in app.blueprints:
+            bp_desc = "this" if app.blueprints[name] is self else "a different"
+            existing_at = f" '{name}'" if self_name != name else ""
+            raise ValueError(
+                f"The name '{self_name}' is already registered for {bp_desc} blueprint{existing_at}. Use 'name=' to provide a unique name."
+            )
+        app.blueprints[name] = self
         url_prefix = options.get("url_prefix", self.url_prefix)
         for rule, endpoint, view_func, rule_options in self._rules:
             if url_prefix is not None:
@@ -87,3 +111,16 @@ class Blueprint(Scaffold):
         for setup in self._app_wide:
             setup(app)
         self._registered.append(app)
+        for blueprint, bp_options in self._blueprints:
+            bp_options = dict(bp_options)
+            bp_url_prefix = bp_options.get("url_prefix")
+            if bp_url_prefix is None:
+                bp_url_prefix = blueprint.url_prefix
+            if url_prefix is not None and bp_url_prefix is not None:
+                bp_options["url_prefix"] = url_prefix.rstrip("/") + "/" + bp_url_prefix.lstrip("/")
+            elif bp_url_prefix is not None:
+                bp_options["url_prefix"] = bp_url_prefix
+            elif url_prefix is not None:
+                bp_options["url_prefix"] = url_prefix
+            bp_options["name_prefix"] = name
+            blueprint.register(app, bp_options)

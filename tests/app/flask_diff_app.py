@@ -779,7 +779,7 @@ def make_porting_app(ns, feature):
     """Small apps for Flask features outside ``make_app`` (so that one
     missing feature does not stop the whole table): the app and the paths
     to request."""
-    App, request, g, url_for = ns.App, ns.request, ns.g, ns.url_for
+    App, request, g, url_for, abort = ns.App, ns.request, ns.g, ns.url_for, ns.abort
     app = App(__name__)
     if ns.router_cls is not None:
         app.url_map = ns.router_cls(merge_slashes=True)
@@ -843,6 +843,65 @@ def make_porting_app(ns, feature):
             return f"{g.lang} {url_for('about')}"
 
         return app, ["/de/about"]
+
+    if feature == "nested-blueprints":
+        parent = ns.Blueprint("parent", __name__, url_prefix="/parent")
+        child = ns.Blueprint("child", __name__, url_prefix="/child")
+        grandchild = ns.Blueprint("grand", __name__)
+        trail = []
+
+        @app.before_request
+        def app_before():
+            trail[:] = ["app"]
+
+        @parent.before_request
+        def parent_before():
+            trail.append("parent")
+
+        @child.before_request
+        def child_before():
+            trail.append("child")
+
+        @parent.after_request
+        def parent_after(response):
+            response.headers["X-Trail"] = " ".join(trail)
+            return response
+
+        @parent.errorhandler(404)
+        def parent_404(e):
+            return f"parent 404 for {request.blueprint}", 404
+
+        @child.errorhandler(ValueError)
+        def child_value_error(e):
+            return f"child caught {e}", 400
+
+        @child.route("/")
+        def index():
+            return f"{request.blueprint} {request.blueprints} {url_for('.item', n=2)} {url_for('parent.top')}"
+
+        @child.route("/item/<int:n>")
+        def item(n):
+            if n == 0:
+                abort(404)
+            if n == 1:
+                raise ValueError("one")
+            return f"{request.endpoint} {n}"
+
+        @grandchild.route("/deep")
+        def deep():
+            return f"{request.endpoint} {url_for('.deep')} {url_for('parent.child.index')}"
+
+        @parent.route("/")
+        def top():
+            return f"{request.endpoint} {url_for('.child.index')}"
+
+        child.register_blueprint(grandchild, url_prefix="/g")
+        parent.register_blueprint(child)
+        app.register_blueprint(parent)
+        app.register_blueprint(parent, name="alt", url_prefix="/alt")
+        return app, ["/parent/", "/parent/child/", "/parent/child/item/3", "/parent/child/item/0",
+                     "/parent/child/item/1", "/parent/child/g/deep", "/alt/child/item/3", "/alt/child/g/deep",
+                     "/parent/nothing", "/alt/"]
 
     if feature == "blueprint-url-processors":
         # Flask's documented pattern: a language code in the blueprint's prefix

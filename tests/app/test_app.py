@@ -404,3 +404,23 @@ def test_url_for_outside_request_needs_server_name(app):
         app.config["SERVER_NAME"] = "example.com"
         assert url_for("p", n=1) == "http://example.com/p/1"
         assert url_for("p", n=1, _external=False, _anchor="x y") == "/p/1#x%20y"
+
+
+def test_nested_blueprint_setup_errors(app):
+    parent, child = Blueprint("parent", __name__), Blueprint("child", __name__)
+    with pytest.raises(ValueError, match="on itself"):
+        parent.register_blueprint(parent)
+    parent.register_blueprint(child, url_prefix="/c")
+    app.register_blueprint(parent)
+    assert {"parent", "parent.child"} <= app.blueprints.keys()
+    with pytest.raises(AssertionError, match="'register_blueprint' can no longer be called"):
+        parent.register_blueprint(Blueprint("late", __name__))
+    # as Flask 2.3+: the same blueprint under the same name twice is refused too
+    with pytest.raises(ValueError, match="already registered for this blueprint"):
+        app.register_blueprint(parent)
+    other = Blueprint("other", __name__)
+    other.register_blueprint(Blueprint("child", __name__))
+    app.register_blueprint(other, name="parent2")
+    assert "parent2.child" in app.blueprints
+    with pytest.raises(ValueError, match="The name 'parent' is already registered for a different blueprint"):
+        app.register_blueprint(Blueprint("x", __name__), name="parent")

@@ -895,6 +895,7 @@ PORTING = [
     "blueprint-app-wide-hooks",
     "url-processors",
     "blueprint-url-processors",
+    "nested-blueprints",
 ]
 
 
