@@ -74,7 +74,8 @@ def build_states(rules: t.Iterable[Rule]) -> State:
 
 
 class _Gen:
-    def __init__(self, helpers: dict) -> None:
+    def __init__(self, helpers: dict, rule_answers: bool) -> None:
+        self.rule_answers = rule_answers  # _finish answers (rule, params): no inlined answers
         self.consts: dict[str, t.Any] = dict(helpers)
         self.ids: dict[int, str] = {}
         self.funcs: list[list[str]] = []
@@ -134,7 +135,7 @@ class _Gen:
         if state.rules:
             by_method, all_methods = method_map(state.rules)
             names = {r.names for r in state.rules}
-            if len(names) == 1 and all(r.all_ident and r.endpoint is not None for r in state.rules):
+            if not self.rule_answers and len(names) == 1 and all(r.all_ident and r.endpoint is not None for r in state.rules):
                 # PERF: the answer built here, the params as a dict display
                 ends = {m: hit[0].endpoint for m, hit in by_method.items()}
                 params = ", ".join(f"{name!r}: {v}" for name, v in zip(names.pop(), vals))
@@ -237,17 +238,18 @@ class _Gen:
             self.state(child, pos + 1, ind + 1, vals + [s])
 
 
-def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict) -> t.Callable:
+def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict, rule_answers: bool = False) -> t.Callable:
     """``match(parts, n, method, have) -> (endpoint, params) | None | False``
     for ``parts = path.split("/")`` of a path starting with "/" (or empty):
     None where no rule matches, False where a converter refused a value (the
     search is over); the methods of rules passed over are appended to the
-    list ``have``.  Raises ``slash_required`` where Werkzeug redirects to the
-    trailing slash."""
+    list ``have``.  Raises ``slash_required`` where Werkzeug redirects to
+    the trailing slash.  With ``rule_answers``, every answer is what
+    ``helpers["_finish"]`` makes of the rule found (none inlined)."""
     root = build_states(rules)
     # every rule starts with "/": its first segment is the "" before it
     assert not root.dynamic and set(root.static) <= {""}
-    gen = _Gen({"_SlashRequired": slash_required, **helpers})
+    gen = _Gen({"_SlashRequired": slash_required, **helpers}, rule_answers)
     gen.function("match", root.static.get("", State()), 1, [])
     source = "\n\n".join("\n".join(lines) for lines in reversed(gen.funcs)) + "\n"
     namespace = dict(gen.consts)

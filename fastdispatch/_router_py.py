@@ -238,7 +238,7 @@ def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, 
 class PythonRouter:
     """Werkzeug-compatible router in pure Python (see the module docstring)."""
 
-    __slots__ = ("_table", "_root", "_static", "_matcher", "merge_slashes")
+    __slots__ = ("_table", "_root", "_static", "_matcher", "_has_defaults", "merge_slashes")
 
     def __init__(self, merge_slashes: bool = False) -> None:
         #: as Werkzeug's Map(merge_slashes=...): rules are read with repeated
@@ -250,13 +250,22 @@ class PythonRouter:
         self._root = Node("")
         self._static: dict[str, Node] = {}
         self._matcher: t.Callable | None = None  # the tree compiled, made on first match
+        self._has_defaults = False  # a rule has defaults: a match may redirect to it
 
     @property
     def converters(self) -> dict[str, t.Any]:
         return self._table.converters
 
-    def add(self, rule: str, endpoint: t.Any, methods: t.Iterable[str] = ("GET",), *, automatic: t.Iterable[str] = ()) -> None:
-        r = self._table.parse(rule, endpoint, methods, automatic)
+    def add(
+        self,
+        rule: str,
+        endpoint: t.Any,
+        methods: t.Iterable[str] = ("GET",),
+        *,
+        automatic: t.Iterable[str] = (),
+        defaults: t.Mapping[str, t.Any] | None = None,
+    ) -> None:
+        r = self._table.parse(rule, endpoint, methods, automatic, defaults)
         node = self._root
         for piece in r.pieces:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
@@ -265,11 +274,12 @@ class PythonRouter:
         text = r.pieces[0]  # the rule as read (slashes merged if merging)
         if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
             self._static[text] = node
+        self._has_defaults = self._table.has_defaults
         self._matcher = None
 
     def _compile(self) -> t.Callable:
-        helpers = {"_check_float": _check_float, "_check_uuid": _check_uuid, "_finish": _finish}
-        self._matcher = compile_rules(self._table.rules, _SlashRequired, helpers)
+        helpers = {"_check_float": _check_float, "_check_uuid": _check_uuid, "_finish": _finish_rule if self._has_defaults else _finish}
+        self._matcher = compile_rules(self._table.rules, _SlashRequired, helpers, self._has_defaults)
         return self._matcher
 
     def match(self, method: str, path: str) -> tuple[t.Any, dict[str, t.Any]]:
@@ -278,7 +288,7 @@ class PythonRouter:
         node = self._static.get(path)
         if node is not None:
             hit = node.by_method.get(method)
-            if hit is not None:
+            if hit is not None and not self._has_defaults:
                 return hit[0].endpoint, {}
         # PERF: exact types are checked first; isinstance only for the rare subclass
         if (method.__class__ is not str or path.__class__ is not str) and not (isinstance(method, str) and isinstance(path, str)):
@@ -297,6 +307,12 @@ class PythonRouter:
         except _SlashRequired:
             raise RequestRedirect("/" + (path + "/").lstrip("/")) from None  # as make_redirect_url
         if found:
+            if self._has_defaults:  # the matcher answered (rule, params)
+                rule, params = found
+                target = self._table.default_redirect(rule, method, params)
+                if target is not None:
+                    raise RequestRedirect(target)
+                return rule.endpoint, params
             return found
         if found is None and self.merge_slashes and "//" in path:
             # Werkzeug's second try: a match with the slashes merged redirects there
@@ -357,6 +373,11 @@ def match_by_walk(router: PythonRouter, method: str, path: str) -> tuple[t.Any, 
     if rule is not None:
         params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
         if params is not None:
+            if rule.defaults:
+                params.update(rule.defaults)
+            target = router._table.default_redirect(rule, method, params) if router._has_defaults else None
+            if target is not None:
+                raise RequestRedirect(target)
             return rule.endpoint, params
     if have:
         raise MethodNotAllowed(have, method, path)
@@ -371,6 +392,20 @@ def _finish(hit: tuple[Rule, frozenset], values: tuple, have: list) -> tuple[t.A
         have.append(before)
         return False
     return rule.endpoint, params
+
+
+def _finish_rule(hit: tuple[Rule, frozenset], values: tuple, have: list) -> tuple[Rule, dict[str, t.Any]] | bool:
+    """``_finish`` for a table with rule defaults: the rule comes back (the
+    caller checks Werkzeug's redirect to a rule providing the defaults), and
+    its own defaults are added to the values, as Werkzeug adds them."""
+    rule, before = hit
+    params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
+    if params is None:
+        have.append(before)
+        return False
+    if rule.defaults:
+        params.update(rule.defaults)
+    return rule, params
 
 
 def _convert(rule: Rule, values: t.Sequence[str]) -> dict[str, t.Any] | None:

@@ -99,6 +99,7 @@ class App(Scaffold):
                 raise TypeError("add_url_rule() needs an endpoint or a view_func")
             endpoint = view_func.__name__
         methods = options.pop("methods", None)
+        defaults = options.pop("defaults", None)
         if options:
             raise TypeError(f"unsupported rule options: {', '.join(sorted(options))}")
         if methods is None:
@@ -117,7 +118,7 @@ class App(Scaffold):
             old = self.view_functions.get(endpoint)
             if old is not None and old != view_func:
                 raise AssertionError(f"View function mapping is overwriting an existing endpoint function: {endpoint}")
-        self.url_map.add(rule, endpoint, methods=sorted(methods), automatic=("OPTIONS",) if provide_automatic_options else ())
+        self.url_map.add(rule, endpoint, methods=sorted(methods), automatic=("OPTIONS",) if provide_automatic_options else (), defaults=defaults)
         if view_func is not None:
             self.view_functions[endpoint] = view_func
         if provide_automatic_options:

@@ -76,6 +76,7 @@ cdef class Leaf:
     cdef tuple conv_kinds
     cdef bint all_ident
     cdef frozenset before
+    cdef dict defaults
 
     def __init__(self, rule, frozenset before):
         self.rule = rule
@@ -84,6 +85,7 @@ cdef class Leaf:
         self.conv_kinds = rule.conv_kinds
         self.all_ident = rule.all_ident
         self.before = before
+        self.defaults = rule.defaults
 
 
 cdef class Node:
@@ -487,6 +489,8 @@ cdef dict _convert(Leaf leaf, str path, Ctx* c):
                 except ValueError:
                     return None
         params[leaf.names[i]] = value
+    if leaf.defaults is not None:
+        params.update(leaf.defaults)  # as Werkzeug adds them
     return params
 
 
@@ -509,6 +513,7 @@ cdef class CompiledRouter:
     cdef Node _root
     cdef dict _static
     cdef Py_ssize_t _max_values
+    cdef bint _has_defaults  # a rule has defaults: a match may redirect to it
     cdef readonly bint merge_slashes
 
     def __init__(self, bint merge_slashes=False):
@@ -517,13 +522,14 @@ cdef class CompiledRouter:
         self._root = Node("")
         self._static = {}
         self._max_values = 0
+        self._has_defaults = False
 
     @property
     def converters(self):
         return self._table.converters
 
-    def add(self, str rule, endpoint, methods=("GET",), *, automatic=()):
-        r = self._table.parse(rule, endpoint, methods, automatic)
+    def add(self, str rule, endpoint, methods=("GET",), *, automatic=(), defaults=None):
+        r = self._table.parse(rule, endpoint, methods, automatic, defaults)
         cdef Node node = self._root
         for piece in r.pieces:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
@@ -534,6 +540,7 @@ cdef class CompiledRouter:
         if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
             self._static[text] = node
         self._max_values = max(self._max_values, len(r.names))
+        self._has_defaults = self._table.has_defaults
 
     def match(self, str method not None, str path not None):
         cdef PyObject* hit
@@ -545,7 +552,7 @@ cdef class CompiledRouter:
         # PERF: a static rule allowing the method is what the search would
         # find first; one dict lookup settles it.
         hit = PyDict_GetItem(self._static, path)
-        if hit != NULL:
+        if hit != NULL and not self._has_defaults:
             hit = PyDict_GetItem((<Node>hit).by_method, method)
             if hit != NULL:
                 return (<Leaf>hit).endpoint, {}
@@ -579,6 +586,10 @@ cdef class CompiledRouter:
                 leaf = <Leaf>c.leaf
                 params = _convert(leaf, path, &c)
                 if params is not None:
+                    if self._has_defaults:
+                        target = self._table.default_redirect(leaf.rule, method, params)
+                        if target is not None:
+                            raise RequestRedirect(target)
                     return leaf.endpoint, params
             have = _have_set(&c)
             if have:

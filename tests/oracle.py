@@ -89,8 +89,11 @@ class WerkzeugOracle:
         for k, v in (converters or {}).items():
             dict.__setitem__(self.converters, k, v)
 
-    def add(self, rule: str, endpoint: t.Any, methods: t.Iterable[str] = ("GET",)) -> None:
-        self.map.add(wz.Rule(rule, endpoint=endpoint, methods=list(methods)))
+    def add(self, rule: str, endpoint: t.Any, methods: t.Iterable[str] = ("GET",), **options: t.Any) -> None:
+        self.map.add(wz.Rule(rule, endpoint=endpoint, methods=list(methods), **options))
+
+    def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
+        return self.map.bind("localhost").build(endpoint, values, method)
 
     def match(self, method: str, path: str) -> tuple[t.Any, t.Mapping[str, t.Any]]:
         adapter = self.map.bind("localhost", default_method=method)

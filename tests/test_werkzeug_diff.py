@@ -28,7 +28,8 @@ from .oracle import WerkzeugOracle, describe, outcome, typed
 
 
 def normalise_rules(rules):
-    """Rules as (rule, endpoint, methods): "rule" means (rule, rule, ["GET"])."""
+    """Rules as (rule, endpoint, methods[, options]): "rule" means (rule,
+    rule, ["GET"]); options (a dict: defaults=...) go to add as keywords."""
     out = []
     for r in rules:
         if isinstance(r, str):
@@ -36,7 +37,7 @@ def normalise_rules(rules):
         elif len(r) == 2:
             out.append((r[0], r[1], ("GET",)))
         else:
-            out.append((r[0], r[1], tuple(r[2])))
+            out.append((r[0], r[1], tuple(r[2]), *r[3:]))
     return out
 
 
@@ -44,8 +45,8 @@ def build(cls, rules, converters=None, merge_slashes=False):
     router = cls(merge_slashes=True) if merge_slashes else cls()
     for name, conv in (converters or {}).items():
         router.converters[name] = conv
-    for rule, endpoint, methods in rules:
-        router.add(rule, endpoint, methods=methods)
+    for rule, endpoint, methods, *options in rules:
+        router.add(rule, endpoint, methods=methods, **(options[0] if options else {}))
     return router
 
 
@@ -593,6 +594,23 @@ SEMANTICS = [
         ("GET", "/\U0001f600/\u00e9"), ("GET", "/\udcff/\u00e9"), ("GET", "/a/\u00e9"), ("GET", "/a/\u00e9\U0001f600"),
         ("GET", "/\u4e2d/\u0663\U0001d7d9"),
     ]),
+    # Rule(defaults=...): added to the values; a match giving exactly a
+    # defaults rule's values redirects to it (Map.redirect_defaults)
+    ("defaults", [("/users/", "users", ["GET"], {"defaults": {"page": 1}}), ("/users/page/<int:page>", "users"),
+                  ("/x/<a>", "x", ["GET", "POST"], {"defaults": {"b": "B"}}), ("/x/<a>/<b>", "x"),
+                  ("/d", "d", ["GET"], {"defaults": {"k": 1}}), ("/e", "d", ["GET"], {"defaults": {"k": 1}}),
+                  ("/s/<path:p>", "s", ["GET"], {"defaults": {"p": "a b"}}), ("/t/<path:p>", "s"),
+                  ("/m", "m", ["POST"], {"defaults": {"v": 0}}), ("/m/<int:v>", "m", ["GET", "POST"])], [
+        ("GET", "/users/", ("ok", "users", {"page": 1})),
+        ("GET", "/users/page/1", ("308", "/users/")),
+        ("GET", "/users/page/2", ("ok", "users", {"page": 2})),
+        ("GET", "/users", ("308", "/users/")),
+        ("GET", "/x/q", ("ok", "x", {"a": "q", "b": "B"})), ("POST", "/x/q"),
+        ("GET", "/x/q/B", ("308", "/x/q")), ("GET", "/x/q/C"), ("POST", "/x/q/B"),
+        ("GET", "/d"), ("GET", "/e", ("308", "/d")), ("POST", "/e"),
+        ("GET", "/t/a b", ("308", "/s/a b")), ("GET", "/t/a%20b"), ("GET", "/s/x"),
+        ("GET", "/m/0"), ("POST", "/m/0", ("308", "/m")), ("POST", "/m"), ("GET", "/m"),
+    ]),
     ("empty-segment-rules", ["/a//", "/b/<x>//", "/c//d"], [
         ("GET", "/a"), ("GET", "/a/"), ("GET", "/a//"), ("GET", "/b/x"), ("GET", "/b/x/"), ("GET", "/b/x//"),
         ("GET", "/c/d"), ("GET", "/c//d"), ("GET", "/c//d/"),
@@ -637,3 +655,36 @@ def test_registration_refusals_agree(router_cls):
                     raise
                 else:
                     pytest.fail(f"Werkzeug refuses {rule!r} ({type(e).__name__}: {e}); {router_cls.__name__} accepts it")
+
+
+DEFAULTS_RULES = normalise_rules([
+    ("/users/", "users", ["GET"], {"defaults": {"page": 1}}), ("/users/page/<int:page>", "users"),
+    ("/x/<a>", "x", ["GET", "POST"], {"defaults": {"b": "B"}}), ("/x/<a>/<b>", "x"),
+    ("/m", "m", ["POST"], {"defaults": {"v": 0}}), ("/m/<int:v>", "m", ["GET", "POST"]),
+    ("/in/<int:n>", "in", ["GET"], {"defaults": {"n": 5}}),
+])
+DEFAULTS_BUILDS = [
+    ("users", {}, None), ("users", {"page": 1}, None), ("users", {"page": 2}, None), ("users", {"page": 1, "q": "z"}, None),
+    ("x", {"a": "1"}, None), ("x", {"a": "1", "b": "B"}, None), ("x", {"a": "1", "b": "C"}, None), ("x", {"a": "1"}, "POST"),
+    ("m", {}, None), ("m", {}, "POST"), ("m", {"v": 0}, None), ("m", {"v": 0}, "POST"), ("m", {"v": 3}, "POST"),
+    ("in", {}, None), ("in", {"n": 5}, None), ("in", {"n": 6}, None),
+    ("x", {}, None), ("users", {"page": 2}, "PUT"),
+]
+
+
+@pytest.mark.parametrize("endpoint, values, method", DEFAULTS_BUILDS)
+def test_build_with_defaults_against_werkzeug(router_cls, endpoint, values, method):
+    """url_for with rule defaults: the rule built, or the refusal, as Werkzeug's."""
+    from werkzeug.routing import BuildError as WzBuildError
+
+    from fastdispatch.routing import BuildError
+
+    oracle = build(WerkzeugOracle, DEFAULTS_RULES)
+    router = build(router_cls, DEFAULTS_RULES)
+    try:
+        want = oracle.build(endpoint, values, method)
+    except WzBuildError:
+        with pytest.raises(BuildError):
+            router.build(endpoint, values, method)
+    else:
+        assert router.build(endpoint, values, method) == want

@@ -173,12 +173,24 @@ class Part:
 class Rule:
     """One registered rule: what the trees store at a leaf, and its builder."""
 
-    __slots__ = ("rule", "endpoint", "methods", "explicit", "segments", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops")
+    __slots__ = ("rule", "endpoint", "methods", "defaults", "explicit", "segments", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops")
 
-    def __init__(self, rule: str, endpoint: t.Any, methods: frozenset, converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool = False) -> None:
+    def __init__(
+        self,
+        rule: str,
+        endpoint: t.Any,
+        methods: frozenset,
+        converters: t.Mapping[str, t.Any],
+        router: t.Any,
+        merge_slashes: bool = False,
+        defaults: t.Mapping[str, t.Any] | None = None,
+    ) -> None:
         self.rule = rule
         self.endpoint = endpoint
         self.methods = methods
+        #: Werkzeug's Rule(defaults=...): added to the values matched, and
+        #: what makes this rule the one built (and redirected to) for them
+        self.defaults: dict[str, t.Any] | None = dict(defaults) if defaults else None
         self.explicit = methods  # the methods a duplicate check compares
         self.converters: dict[str, t.Any] = {}
         self.segments: tuple[t.Any, ...] = ()
@@ -187,7 +199,7 @@ class Rule:
         self._build_ops: list[tuple[bool, str]] = []
         self._parse(converters, router, merge_slashes)
         self.names = tuple(self.converters)
-        self.arguments = frozenset(self.names)
+        self.arguments = frozenset(self.names) | frozenset(map(str, self.defaults or ()))
         # (kind, converter, fixed_digits, min, max) per value, in path order
         self.conv_kinds = tuple(_conv_kind(c) for c in self.converters.values())
         self.all_ident = all(k[0] == C_IDENT for k in self.conv_kinds)
@@ -286,10 +298,12 @@ class Rule:
         """The URL for ``values`` (all of ``arguments`` present), the unused
         values as a query string; None where a converter refuses a value."""
         out = []
+        defaults = self.defaults or {}
         try:
             for dynamic, data in self._build_ops:
                 if dynamic:
-                    out.append(self.converters[data].to_url(values[data]))
+                    # a default for a value in the rule wins, as Werkzeug folds it in
+                    out.append(self.converters[data].to_url(defaults[data] if data in defaults else values[data]))
                 else:
                     out.append(quote(data, safe="!$&'()*+,/:;=@"))
         except ValueError:
@@ -299,6 +313,22 @@ class Rule:
         if extra:
             path += "?" + _urlencode(extra)
         return path
+
+    def suitable_for(self, values: t.Mapping[str, t.Any], method: str | None = None) -> bool:
+        """Werkzeug's: the method allowed, every argument given or defaulted,
+        and no value given that differs from this rule's default."""
+        if method is not None and method not in self.methods:
+            return False
+        defaults = self.defaults or {}
+        if any(key not in defaults and key not in values for key in self.arguments):
+            return False
+        return all(key not in values or values[key] == value for key, value in defaults.items())
+
+    def provides_defaults_for(self, rule: Rule) -> bool:
+        """Werkzeug's: another rule of the same endpoint and arguments,
+        with defaults (a match of ``rule`` with exactly these values
+        redirects to this one)."""
+        return bool(self.defaults) and self.endpoint == rule.endpoint and self._build_ops != rule._build_ops and self.arguments == rule.arguments
 
     def __repr__(self) -> str:
         return f"<Rule {self.rule!r} ({', '.join(sorted(self.methods))}) -> {self.endpoint!r}>"
@@ -348,7 +378,15 @@ def _urlencode(items: list[tuple[str, t.Any]]) -> str:
     return urlencode(flat, safe="!$'()*,/:;?@")
 
 
-def parse_rule(rule: str, endpoint: t.Any, methods: t.Iterable[str], converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool = False) -> Rule:
+def parse_rule(
+    rule: str,
+    endpoint: t.Any,
+    methods: t.Iterable[str],
+    converters: t.Mapping[str, t.Any],
+    router: t.Any,
+    merge_slashes: bool = False,
+    defaults: t.Mapping[str, t.Any] | None = None,
+) -> Rule:
     if isinstance(methods, str):
         raise TypeError(f"methods must be a collection of strings, not the string {methods!r}")
     ms = {m.upper() for m in methods}
@@ -356,4 +394,6 @@ def parse_rule(rule: str, endpoint: t.Any, methods: t.Iterable[str], converters:
         raise ValueError(f"URL rule {rule!r} needs at least one method")
     if "GET" in ms:
         ms.add("HEAD")
-    return Rule(rule, endpoint, frozenset(ms), converters, router, merge_slashes)
+    if defaults is not None and not isinstance(defaults, t.Mapping):
+        raise TypeError(f"defaults must be a mapping, not {type(defaults).__name__}")
+    return Rule(rule, endpoint, frozenset(ms), converters, router, merge_slashes, defaults)

@@ -1,13 +1,15 @@
 """The registration side both routers share: the converter registry, rule
 validation (malformed rules, duplicates), listing, and URL building.
 
-Matching lives in the trees (``_tree_py`` and the compiled ``_router``);
-nothing here is on the request path except ``build`` (``url_for``).
+Matching lives in the trees (``_router_py`` and the compiled ``_router``);
+nothing here is on the request path except ``build`` (``url_for``) and, for
+tables with rule defaults only, ``default_redirect``.
 """
 
 from __future__ import annotations
 
 import typing as t
+from urllib.parse import unquote
 
 from .converters import DEFAULT_CONVERTERS
 from .exceptions import BuildError
@@ -23,7 +25,7 @@ class RuleInfo(t.NamedTuple):
 
 
 class RuleTable:
-    __slots__ = ("router", "merge_slashes", "converters", "rules", "by_endpoint", "by_shape")
+    __slots__ = ("router", "merge_slashes", "converters", "rules", "by_endpoint", "by_shape", "has_defaults")
 
     def __init__(self, router: t.Any, merge_slashes: bool = False) -> None:
         self.router = router
@@ -34,11 +36,15 @@ class RuleTable:
         self.rules: list[Rule] = []
         self.by_endpoint: dict[t.Any, list[Rule]] = {}
         self.by_shape: dict[tuple, list[Rule]] = {}
+        #: some rule has defaults: a match may redirect (``default_redirect``)
+        self.has_defaults = False
 
-    def parse(self, rule: str, endpoint: t.Any, methods: t.Iterable[str], automatic: t.Iterable[str] = ()) -> Rule:
+    def parse(
+        self, rule: str, endpoint: t.Any, methods: t.Iterable[str], automatic: t.Iterable[str] = (), defaults: t.Mapping[str, t.Any] | None = None
+    ) -> Rule:
         """Parse and validate ``rule``; record it. The caller inserts it.
         ``automatic`` methods (Flask's implicit OPTIONS) never clash."""
-        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes)
+        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes, defaults)
         r.explicit = r.methods - {m.upper() for m in automatic}
         shape = tuple(r.shape)
         for other in self.by_shape.get(shape, ()):
@@ -51,12 +57,26 @@ class RuleTable:
                 )
         self.by_shape.setdefault(shape, []).append(r)
         self.rules.append(r)
-        # Werkzeug builds with the rule that uses the most values first;
-        # stable, so registration order breaks ties.
+        # Werkzeug builds with the rule that uses the most values first,
+        # then the most defaults; stable, so registration order breaks ties.
         rules = self.by_endpoint.setdefault(endpoint, [])
         rules.append(r)
-        rules.sort(key=lambda x: -len(x.arguments))
+        rules.sort(key=lambda x: (-len(x.arguments), -len(x.defaults or ())))
+        self.has_defaults = self.has_defaults or r.defaults is not None
         return r
+
+    def default_redirect(self, rule: Rule, method: str, values: dict[str, t.Any]) -> str | None:
+        """Werkzeug's ``get_default_redirect``: where a match of ``rule``
+        with ``values`` is redirected because a rule built before it
+        provides exactly these values as defaults (``/page/1`` -> ``/``).
+        The path comes back unquoted, as ``RequestRedirect.location`` is."""
+        for r in self.by_endpoint[rule.endpoint]:
+            if r is rule:
+                break
+            if r.provides_defaults_for(rule) and r.suitable_for(values, method):
+                url = r.build({**values, **r.defaults})  # type: ignore[dict-item]
+                return None if url is None else unquote(url)
+        return None
 
     def __iter__(self) -> t.Iterator[RuleInfo]:
         for r in self.rules:
@@ -79,7 +99,7 @@ class RuleTable:
         # Like Werkzeug: without a method, GET rules are tried first.
         for m in ("GET", None) if method is None else (method,):
             for r in rules:
-                if (m is None or m in r.methods) and r.arguments <= vals.keys():
+                if r.suitable_for(vals, m):
                     url = r.build(vals)
                     if url is not None:
                         return url
@@ -87,9 +107,12 @@ class RuleTable:
         for r in rules:
             if method is not None and method not in r.methods:
                 reasons.append(f"{r.rule!r} does not allow {method}")
-            elif not r.arguments <= vals.keys():
-                missing = ", ".join(n for n in r.names if n not in vals)
+            elif any(n not in vals and n not in (r.defaults or ()) for n in r.arguments):
+                missing = ", ".join(n for n in r.names if n not in vals and n not in (r.defaults or ()))
                 reasons.append(f"{r.rule!r} needs {missing}")
+            elif not r.suitable_for(vals, method):
+                differ = ", ".join(f"{k}={v!r}" for k, v in (r.defaults or {}).items() if k in vals and vals[k] != v)
+                reasons.append(f"{r.rule!r} is built only with its defaults {differ}")
             else:
                 reasons.append(f"{r.rule!r} refused a value")
         raise BuildError(endpoint, vals, method, "; ".join(reasons))

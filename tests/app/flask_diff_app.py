@@ -789,9 +789,17 @@ def make_porting_app(ns, feature):
         @app.route("/page/", defaults={"n": 1})
         @app.route("/page/<int:n>")
         def page(n):
-            return f"page {n} {url_for('page', n=n)}"
+            return f"page {n} {url_for('page', n=n)} {url_for('page', n=1, q='x')}"
 
-        return app, ["/page/", "/page/2", "/page/1"]
+        bp = ns.Blueprint("bp", __name__, url_prefix="/bp")
+
+        @bp.route("/", defaults={"slug": "home"})
+        @bp.route("/<slug>")
+        def show(slug):
+            return f"show {slug} {url_for('.show')} {url_for('.show', slug='x y')}"
+
+        app.register_blueprint(bp)
+        return app, ["/page/", "/page/2", "/page/1", "/page/1?keep=1", "/page", "/bp/", "/bp/home", "/bp/other"]
 
     if feature == "strict-slashes-false":
 

@@ -890,7 +890,7 @@ def _not_implemented(feature: str, what: str) -> t.Any:
 
 
 PORTING = [
-    _not_implemented("route-defaults", "the defaults= rule option"),
+    "route-defaults",
     _not_implemented("strict-slashes-false", "the strict_slashes=False rule option"),
     "blueprint-app-wide-hooks",
     "url-processors",
