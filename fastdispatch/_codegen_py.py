@@ -120,14 +120,17 @@ class _Gen:
         else:
             mark = len(self.lines)
             self.terminal(state, ind + 1, vals)
+            lax = [r for r in state.rules if not r.strict_slashes]
             if len(self.lines) > mark:
                 self.lines.insert(mark, "    " * ind + f"if n == {pos}:")
-                if state.static or state.dynamic:
+                if state.static or state.dynamic or lax:
                     w(ind, "else:")
                     self.segment(state, pos, ind + 1, vals)
-            elif state.static or state.dynamic:
+                    self.lax(lax, pos, ind + 1, vals)
+            elif state.static or state.dynamic or lax:
                 w(ind, f"if n > {pos}:")
                 self.segment(state, pos, ind + 1, vals)
+                self.lax(lax, pos, ind + 1, vals)
 
     def terminal(self, state: State, ind: int, vals: list[str]) -> None:
         """The segments used up: the rules here, then the slash redirect."""
@@ -149,9 +152,31 @@ class _Gen:
             w(ind, f"have.append({self.const(all_methods)})")
         slash = state.static.get("")
         if slash is not None and slash.rules:
-            methods = frozenset().union(*(r.methods for r in slash.rules))
-            w(ind, f"if method in {self.const(methods)}:")
-            w(ind + 1, "raise _SlashRequired")
+            # the first rule with the method decides: strict slashes
+            # redirect, strict_slashes=False matches here (no methods noted)
+            by_method, _ = method_map(slash.rules)
+            strict = frozenset(m for m, (r, _) in by_method.items() if r.strict_slashes)
+            lax = {m: (r, frozenset()) for m, (r, _) in by_method.items() if not r.strict_slashes}
+            if strict:
+                w(ind, f"if method in {self.const(strict)}:")
+                w(ind + 1, "raise _SlashRequired")
+            if lax:
+                w(ind, f"hit = {self.const(lax)}.get(method)")
+                w(ind, "if hit is not None:")
+                w(ind + 1, f"return _finish(hit, ({''.join(v + ', ' for v in vals)}), have)")
+
+    def lax(self, rules: list[Rule], pos: int, ind: int, vals: list[str]) -> None:
+        """Werkzeug's last resort where only a trailing slash is left: the
+        rules here with strict_slashes=False."""
+        if not rules:
+            return
+        w = self.emit
+        by_method, all_methods = method_map(rules)
+        w(ind, f"if n == {pos + 1} and not parts[{pos}]:")
+        w(ind + 1, f"hit = {self.const(by_method)}.get(method)")
+        w(ind + 1, "if hit is not None:")
+        w(ind + 2, f"return _finish(hit, ({''.join(v + ', ' for v in vals)}), have)")
+        w(ind + 1, f"have.append({self.const(all_methods)})")
 
     def segment(self, state: State, pos: int, ind: int, vals: list[str]) -> None:
         """Segments left: the static child for this one, then the dynamic parts."""

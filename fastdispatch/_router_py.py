@@ -54,7 +54,7 @@ class _SlashRequired(Exception):
 
 
 class Node:
-    __slots__ = ("prefix", "indices", "children", "dynamic", "rules", "by_method", "all_methods")
+    __slots__ = ("prefix", "indices", "children", "dynamic", "rules", "by_method", "all_methods", "lax_by_method", "lax_methods")
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
@@ -64,6 +64,10 @@ class Node:
         self.rules: list[Rule] = []
         self.by_method: dict[str, tuple[Rule, frozenset]] = {}
         self.all_methods: frozenset = frozenset()
+        # the rules here with strict_slashes=False, which also match the
+        # path plus "/" (None: no such rule)
+        self.lax_by_method: dict[str, tuple[Rule, frozenset]] | None = None
+        self.lax_methods: frozenset = frozenset()
 
 
 class Edge:
@@ -145,11 +149,26 @@ def _check_uuid(seg: str) -> bool:
     return True
 
 
-def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, have: set) -> Rule | None:
+def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, have: set, inner: bool = False) -> Rule | None:
     # PERF: the last alternative at a node is a tail call, so it loops
     # instead of recursing; a recursion is left only where there is
     # something to come back to.
     while True:
+        if node.lax_by_method is not None and not inner and pos == n - 1 and path[pos] == "/":
+            # Werkzeug's last resort with only a trailing slash left: the
+            # rules here without strict slashes, once all else has failed
+            mark = len(values)
+            rule = _lookup(node, path, pos, n, method, values, have, True)
+            if rule is not None:
+                return rule
+            del values[mark:]
+            hit = node.lax_by_method.get(method)
+            if hit is not None:
+                have.update(hit[1])
+                return hit[0]
+            have.update(node.lax_methods)
+            return None
+        inner = False
         if pos == n:
             if node.rules:
                 hit = node.by_method.get(method)
@@ -160,8 +179,12 @@ def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, 
             i = node.indices.find("/")
             if i >= 0:
                 slash = node.children[i]
-                if slash.prefix == "/" and method in slash.by_method:
-                    raise _SlashRequired
+                if slash.prefix == "/":
+                    hit = slash.by_method.get(method)
+                    if hit is not None:
+                        if hit[0].strict_slashes:
+                            raise _SlashRequired
+                        return hit[0]  # strict_slashes=False: the rule itself
         else:
             i = node.indices.find(path[pos])
             if i >= 0:
@@ -179,8 +202,11 @@ def _lookup(node: Node, path: str, pos: int, n: int, method: str, values: list, 
                     del values[mark:]  # a tail call below may have left values
                 elif len(p) == n - pos + 1 and p[-1] == "/" and path.startswith(p[:-1], pos):
                     # the path ends one "/" short of this child's rules
-                    if method in child.by_method:
-                        raise _SlashRequired
+                    hit = child.by_method.get(method)
+                    if hit is not None:
+                        if hit[0].strict_slashes:
+                            raise _SlashRequired
+                        return hit[0]
         dynamic = node.dynamic
         if not dynamic:
             return None
@@ -264,13 +290,16 @@ class PythonRouter:
         *,
         automatic: t.Iterable[str] = (),
         defaults: t.Mapping[str, t.Any] | None = None,
+        strict_slashes: bool = True,
     ) -> None:
-        r = self._table.parse(rule, endpoint, methods, automatic, defaults)
+        r = self._table.parse(rule, endpoint, methods, automatic, defaults, strict_slashes)
         node = self._root
         for piece in r.pieces:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
         node.rules.append(r)
         node.by_method, node.all_methods = method_map(node.rules)
+        lax = [x for x in node.rules if not x.strict_slashes]
+        node.lax_by_method, node.lax_methods = method_map(lax) if lax else (None, frozenset())
         text = r.pieces[0]  # the rule as read (slashes merged if merging)
         if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
             self._static[text] = node

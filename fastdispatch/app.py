@@ -100,6 +100,7 @@ class App(Scaffold):
             endpoint = view_func.__name__
         methods = options.pop("methods", None)
         defaults = options.pop("defaults", None)
+        strict_slashes = options.pop("strict_slashes", None)
         if options:
             raise TypeError(f"unsupported rule options: {', '.join(sorted(options))}")
         if methods is None:
@@ -118,7 +119,14 @@ class App(Scaffold):
             old = self.view_functions.get(endpoint)
             if old is not None and old != view_func:
                 raise AssertionError(f"View function mapping is overwriting an existing endpoint function: {endpoint}")
-        self.url_map.add(rule, endpoint, methods=sorted(methods), automatic=("OPTIONS",) if provide_automatic_options else (), defaults=defaults)
+        self.url_map.add(
+            rule,
+            endpoint,
+            methods=sorted(methods),
+            automatic=("OPTIONS",) if provide_automatic_options else (),
+            defaults=defaults,
+            strict_slashes=True if strict_slashes is None else strict_slashes,
+        )
         if view_func is not None:
             self.view_functions[endpoint] = view_func
         if provide_automatic_options:

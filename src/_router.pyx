@@ -77,6 +77,7 @@ cdef class Leaf:
     cdef bint all_ident
     cdef frozenset before
     cdef dict defaults
+    cdef bint strict  # strict_slashes
 
     def __init__(self, rule, frozenset before):
         self.rule = rule
@@ -86,6 +87,7 @@ cdef class Leaf:
         self.all_ident = rule.all_ident
         self.before = before
         self.defaults = rule.defaults
+        self.strict = rule.strict_slashes
 
 
 cdef class Node:
@@ -97,6 +99,10 @@ cdef class Node:
     cdef list rules
     cdef dict by_method  # method -> Leaf
     cdef frozenset all_methods
+    # the rules here with strict_slashes=False, which also match the path
+    # plus "/" (None: no such rule)
+    cdef dict lax_by_method
+    cdef frozenset lax_methods
     # PERF: the lists above as C arrays (borrowed: the lists own them), so
     # the search reads them without list or str machinery; _sync after any change.
     cdef Py_ssize_t nkids, ndyn
@@ -113,6 +119,8 @@ cdef class Node:
         self.rules = []
         self.by_method = {}
         self.all_methods = frozenset()
+        self.lax_by_method = None
+        self.lax_methods = frozenset()
 
     cdef int _sync(self) except -1:
         cdef Py_ssize_t i
@@ -322,7 +330,7 @@ cdef inline Py_ssize_t _index(Node node, Py_UCS4 ch):
     return -1
 
 
-cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
+cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except -1:
     # PERF: the last alternative at a node is a tail call, so it loops
     # instead of recursing; a recursion is left only where there is
     # something to come back to.
@@ -334,6 +342,23 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
     cdef int r
     cdef bint ok
     while True:
+        if (node.lax_by_method is not None and not inner and pos == c.n - 1
+                and PyUnicode_READ(c.kind, c.data, pos) == u"/"):
+            # Werkzeug's last resort with only a trailing slash left: the
+            # rules here without strict slashes, once all else has failed
+            mark = c.nspans
+            r = _lookup(node, path, pos, c, True)
+            if r != NONE:
+                return r
+            c.nspans = mark
+            hit = PyDict_GetItem(node.lax_by_method, <object>c.method)
+            if hit != NULL:
+                _have_add(c, (<Leaf>hit).before)
+                c.leaf = hit
+                return FOUND
+            _have_add(c, node.lax_methods)
+            return NONE
+        inner = False
         if pos == c.n:
             if node.rules:
                 hit = PyDict_GetItem(node.by_method, <object>c.method)
@@ -346,8 +371,13 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
             i = _index(node, u"/")
             if i >= 0:
                 child = <Node>node.kids[i]
-                if child.plen == 1 and PyDict_GetItem(child.by_method, <object>c.method) != NULL:
-                    return SLASH
+                if child.plen == 1:
+                    hit = PyDict_GetItem(child.by_method, <object>c.method)
+                    if hit != NULL:
+                        if (<Leaf>hit).strict:
+                            return SLASH
+                        c.leaf = hit  # strict_slashes=False: the rule itself
+                        return FOUND
         else:
             i = _index(node, PyUnicode_READ(c.kind, c.data, pos))
             if i >= 0:
@@ -358,15 +388,19 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
                         pos += child.plen
                         continue
                     mark = c.nspans
-                    r = _lookup(child, path, pos + child.plen, c)
+                    r = _lookup(child, path, pos + child.plen, c, False)
                     if r != NONE:
                         return r
                     c.nspans = mark  # a tail call below may have left values
                 elif (child.plen == c.n - pos + 1 and child.prefix[child.plen - 1] == u"/"
                       and _startswith(c, child.prefix, child.plen - 1, pos)):
                     # the path ends one "/" short of this child's rules
-                    if PyDict_GetItem(child.by_method, <object>c.method) != NULL:
-                        return SLASH
+                    hit = PyDict_GetItem(child.by_method, <object>c.method)
+                    if hit != NULL:
+                        if (<Leaf>hit).strict:
+                            return SLASH
+                        c.leaf = hit
+                        return FOUND
         if node.ndyn == 0:
             return NONE
         end = _find(c, u"/", pos)
@@ -399,7 +433,7 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
                             nxt = c.n - 1
                 if k == node.ndyn - 1:
                     break
-                r = _lookup(edge.child, path, nxt, c)
+                r = _lookup(edge.child, path, nxt, c, False)
                 if r != NONE:
                     return r
                 c.nspans = mark
@@ -420,7 +454,7 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c) except -1:
             c.nspans += 2
             if k == node.ndyn - 1:
                 break
-            r = _lookup(edge.child, path, nxt, c)
+            r = _lookup(edge.child, path, nxt, c, False)
             if r != NONE:
                 return r
             c.nspans = mark
@@ -435,7 +469,7 @@ cdef int _search(Node root, str path, Ctx* c) except -1:
     c.data = PyUnicode_DATA(path)
     c.n = PyUnicode_GET_LENGTH(path)
     c.nspans = 0
-    return _lookup(root, path, 0, c)
+    return _lookup(root, path, 0, c, False)
 
 
 cdef object _to_int(str value, Ctx* c, Py_ssize_t start, Py_ssize_t end):
@@ -528,14 +562,18 @@ cdef class CompiledRouter:
     def converters(self):
         return self._table.converters
 
-    def add(self, str rule, endpoint, methods=("GET",), *, automatic=(), defaults=None):
-        r = self._table.parse(rule, endpoint, methods, automatic, defaults)
+    def add(self, str rule, endpoint, methods=("GET",), *, automatic=(), defaults=None, strict_slashes=True):
+        r = self._table.parse(rule, endpoint, methods, automatic, defaults, strict_slashes)
         cdef Node node = self._root
         for piece in r.pieces:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
         node.rules.append(r)
         by_method, node.all_methods = method_map(node.rules)
         node.by_method = {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}
+        lax = [x for x in node.rules if not x.strict_slashes]
+        if lax:
+            by_method, node.lax_methods = method_map(lax)
+            node.lax_by_method = {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}
         text = r.pieces[0]  # the rule as read (slashes merged if merging)
         if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
             self._static[text] = node

@@ -148,8 +148,9 @@ def typed(o: tuple) -> tuple:
 def describe(rules: t.Iterable[tuple[str, t.Any, t.Iterable[str]]], method: str, path: str, outcomes: t.Mapping[str, tuple]) -> str:
     """A failure message: the table, the request and every router's outcome."""
     lines = ["route table:"]
-    for rule, endpoint, methods in rules:
-        lines.append(f"    add({rule!r}, {endpoint!r}, methods={sorted(methods)!r})")
+    for rule, endpoint, methods, *options in rules:
+        extra = "".join(f", {k}={v!r}" for k, v in (options[0] if options else {}).items())
+        lines.append(f"    add({rule!r}, {endpoint!r}, methods={sorted(methods)!r}{extra})")
     lines.append(f"request: match({method!r}, {path!r})")
     for name, o in outcomes.items():
         lines.append(f"    {name:>10}: {o!r}")

@@ -183,7 +183,7 @@ def mutate(path, draw):
 
 @st.composite
 def requests_for(draw, table):
-    rules = [r for r, _, _ in table]
+    rules = [entry[0] for entry in table]
     reqs = []
     for _ in range(draw(st.integers(1, 30))):
         choice = draw(st.integers(0, 11))
@@ -211,9 +211,9 @@ def refused(cls, rules, converters=None):
     router = cls()
     for name, conv in (converters or {}).items():
         router.converters[name] = conv
-    for i, (rule, endpoint, methods) in enumerate(rules):
+    for i, (rule, endpoint, methods, *options) in enumerate(rules):
         try:
-            router.add(rule, endpoint, methods=methods)
+            router.add(rule, endpoint, methods=methods, **(options[0] if options else {}))
         except Exception as e:  # noqa: BLE001 - Werkzeug raises other types too
             return i, e
     return None, router
@@ -225,12 +225,12 @@ def build_all(table, converters=None):
     probe = PythonRouter()
     for name, conv in (converters or {}).items():
         probe.converters[name] = conv
-    for rule, endpoint, methods in table:
+    for rule, endpoint, methods, *options in table:
         try:
-            probe.add(rule, endpoint, methods=methods)
+            probe.add(rule, endpoint, methods=methods, **(options[0] if options else {}))
         except ValueError:
             continue  # fastdispatch refuses more than Werkzeug: skip this rule
-        accepted.append((rule, endpoint, methods))
+        accepted.append((rule, endpoint, methods, *options))
     routers = {}
     bad, oracle = refused(WerkzeugOracle, accepted, converters)
     assert bad is None, f"Werkzeug refuses {accepted[bad][0]!r}, which fastdispatch accepted ({type(oracle).__name__}: {oracle})"
@@ -285,6 +285,31 @@ def test_small_dense_tables(data):
     and slash redirects decide."""
     table = data.draw(tables(max_rules=12), label="table")
     table = [(r, e, m) for r, e, m in table if r.count("/") <= 3] or table[:1]
+    requests = data.draw(requests_for(table), label="requests")
+    check(table, requests)
+
+
+@st.composite
+def option_tables(draw):
+    """Tables whose rules may have strict_slashes=False or defaults (the
+    same endpoint shared by a few rules, so that a defaults rule can be
+    the one a match is redirected to)."""
+    table = draw(tables(max_rules=12))
+    out = []
+    for rule, _endpoint, methods in table:
+        options = {}
+        if draw(st.integers(0, 2)) == 0:
+            options["strict_slashes"] = False
+        if draw(st.integers(0, 3)) == 0:
+            options["defaults"] = {draw(st.sampled_from(["v0", "v1", "k"])): draw(st.sampled_from(["a", "", 0, 7]))}
+        out.append((rule, draw(st.sampled_from(["e0", "e1", "e2", rule])), methods, options))
+    return out
+
+
+@settings(max_examples=int(os.environ.get("FASTDISPATCH_HYPOTHESIS_EXAMPLES", "500")) // 2, **SETTINGS)
+@given(st.data())
+def test_rule_option_tables(data):
+    table = data.draw(option_tables(), label="table")
     requests = data.draw(requests_for(table), label="requests")
     check(table, requests)
 

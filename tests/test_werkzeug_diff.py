@@ -611,6 +611,24 @@ SEMANTICS = [
         ("GET", "/t/a b", ("308", "/s/a b")), ("GET", "/t/a%20b"), ("GET", "/s/x"),
         ("GET", "/m/0"), ("POST", "/m/0", ("308", "/m")), ("POST", "/m"), ("GET", "/m"),
     ]),
+    # Rule(strict_slashes=False): "/a/" matches "/a" where the method
+    # fits, "/b" matches "/b/" once all else fails
+    ("strict-slashes-false", [("/a/", "a", ["GET"], {"strict_slashes": False}), ("/a/", "a-post", ["POST"]),
+                              ("/b", "b", ["GET"], {"strict_slashes": False}), ("/b/<x>", "bx"),
+                              ("/c/<int:n>", "c", ["GET"], {"strict_slashes": False}), ("/c/<int:n>/", "c-slash", ["POST"]),
+                              ("/d/<x>", "d", ["PUT"], {"strict_slashes": False}), ("/d/<x>/", "d-slash", ["GET"], {"strict_slashes": False}),
+                              ("/e/", "e", ["GET"], {"strict_slashes": False}), ("/e/<path:p>", "ep"),
+                              ("/f/<path:p>/", "fp", ["GET"], {"strict_slashes": False}),
+                              ("/g/", "g", ["GET"], {"strict_slashes": False})], [
+        ("GET", "/a", ("ok", "a", {})), ("GET", "/a/", ("ok", "a", {})), ("POST", "/a", ("308", "/a/")),
+        ("PUT", "/a"), ("GET", "/b/", ("ok", "b", {})), ("GET", "/b", ("ok", "b", {})), ("POST", "/b/"),
+        ("GET", "/b/x", ("ok", "bx", {"x": "x"})), ("GET", "/b//"),
+        ("GET", "/c/1/", ("ok", "c", {"n": 1})), ("POST", "/c/1", ("308", "/c/1/")), ("GET", "/c/x/"), ("PUT", "/c/1/"),
+        ("PUT", "/d/x/"), ("GET", "/d/x"), ("GET", "/d/x/"), ("DELETE", "/d/x/"), ("PUT", "/d/x//"),
+        ("GET", "/e"), ("GET", "/e/"), ("GET", "/e/x"), ("GET", "/e//"),
+        ("GET", "/f/x/y"), ("GET", "/f/x/y/"), ("GET", "/f/x"),
+        ("GET", "/g"), ("GET", "/g//"), ("GET", "/g/x"), ("HEAD", "/g"),
+    ]),
     ("empty-segment-rules", ["/a//", "/b/<x>//", "/c//d"], [
         ("GET", "/a"), ("GET", "/a/"), ("GET", "/a//"), ("GET", "/b/x"), ("GET", "/b/x/"), ("GET", "/b/x//"),
         ("GET", "/c/d"), ("GET", "/c//d"), ("GET", "/c//d/"),

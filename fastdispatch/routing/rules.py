@@ -173,7 +173,7 @@ class Part:
 class Rule:
     """One registered rule: what the trees store at a leaf, and its builder."""
 
-    __slots__ = ("rule", "endpoint", "methods", "defaults", "explicit", "segments", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops")
+    __slots__ = ("rule", "endpoint", "methods", "defaults", "strict_slashes", "explicit", "segments", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops")
 
     def __init__(
         self,
@@ -184,6 +184,7 @@ class Rule:
         router: t.Any,
         merge_slashes: bool = False,
         defaults: t.Mapping[str, t.Any] | None = None,
+        strict_slashes: bool = True,
     ) -> None:
         self.rule = rule
         self.endpoint = endpoint
@@ -191,6 +192,9 @@ class Rule:
         #: Werkzeug's Rule(defaults=...): added to the values matched, and
         #: what makes this rule the one built (and redirected to) for them
         self.defaults: dict[str, t.Any] | None = dict(defaults) if defaults else None
+        #: Werkzeug's: False lets "/a/" match "/a" and "/a" match "/a/"
+        #: instead of the 308 to or the 404 without the slash
+        self.strict_slashes = bool(strict_slashes)
         self.explicit = methods  # the methods a duplicate check compares
         self.converters: dict[str, t.Any] = {}
         self.segments: tuple[t.Any, ...] = ()
@@ -200,6 +204,15 @@ class Rule:
         self._parse(converters, router, merge_slashes)
         self.names = tuple(self.converters)
         self.arguments = frozenset(self.names) | frozenset(map(str, self.defaults or ()))
+        for name, value in (self.defaults or {}).items():
+            if name in self.converters:
+                # Werkzeug folds such a default into the rule's text when it
+                # compiles the builder: a value the converter cannot write
+                # is refused here, at registration, as there
+                try:
+                    self.converters[name].to_url(value)
+                except (ValueError, TypeError) as e:
+                    raise self._error(f"the default {name}={value!r} does not fit its converter: {e}") from None
         # (kind, converter, fixed_digits, min, max) per value, in path order
         self.conv_kinds = tuple(_conv_kind(c) for c in self.converters.values())
         self.all_ident = all(k[0] == C_IDENT for k in self.conv_kinds)
@@ -386,6 +399,7 @@ def parse_rule(
     router: t.Any,
     merge_slashes: bool = False,
     defaults: t.Mapping[str, t.Any] | None = None,
+    strict_slashes: bool = True,
 ) -> Rule:
     if isinstance(methods, str):
         raise TypeError(f"methods must be a collection of strings, not the string {methods!r}")
@@ -396,4 +410,4 @@ def parse_rule(
         ms.add("HEAD")
     if defaults is not None and not isinstance(defaults, t.Mapping):
         raise TypeError(f"defaults must be a mapping, not {type(defaults).__name__}")
-    return Rule(rule, endpoint, frozenset(ms), converters, router, merge_slashes, defaults)
+    return Rule(rule, endpoint, frozenset(ms), converters, router, merge_slashes, defaults, strict_slashes)

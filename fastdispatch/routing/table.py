@@ -40,11 +40,17 @@ class RuleTable:
         self.has_defaults = False
 
     def parse(
-        self, rule: str, endpoint: t.Any, methods: t.Iterable[str], automatic: t.Iterable[str] = (), defaults: t.Mapping[str, t.Any] | None = None
+        self,
+        rule: str,
+        endpoint: t.Any,
+        methods: t.Iterable[str],
+        automatic: t.Iterable[str] = (),
+        defaults: t.Mapping[str, t.Any] | None = None,
+        strict_slashes: bool = True,
     ) -> Rule:
         """Parse and validate ``rule``; record it. The caller inserts it.
         ``automatic`` methods (Flask's implicit OPTIONS) never clash."""
-        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes, defaults)
+        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes, defaults, strict_slashes)
         r.explicit = r.methods - {m.upper() for m in automatic}
         shape = tuple(r.shape)
         for other in self.by_shape.get(shape, ()):

@@ -805,9 +805,24 @@ def make_porting_app(ns, feature):
 
         @app.route("/a/", strict_slashes=False)
         def a():
-            return "a"
+            return f"a {request.path} {url_for('a')}"
 
-        return app, ["/a", "/a/"]
+        @app.route("/b", strict_slashes=False, methods=["GET", "POST"])
+        def b():
+            return f"b {request.path}"
+
+        @app.route("/c/")
+        def c():
+            return "c"
+
+        bp = ns.Blueprint("bp", __name__, url_prefix="/bp")
+
+        @bp.route("/<int:n>/", strict_slashes=False)
+        def item(n):
+            return f"item {n}"
+
+        app.register_blueprint(bp)
+        return app, ["/a", "/a/", "/a?x=1", "/b", "/b/", "/c", "/c/", "/bp/1", "/bp/1/", "/bp/x"]
 
     if feature == "blueprint-app-wide-hooks":
         bp = ns.Blueprint("bp", __name__)

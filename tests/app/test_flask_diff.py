@@ -880,18 +880,9 @@ def test_user_agent(apps: tuple[t.Any, t.Any]) -> None:
     assert fd_snap == fl_snap
 
 
-def _not_implemented(feature: str, what: str) -> t.Any:
-    # Documents the gap; strict: an XPASS (the feature works) fails, and so
-    # does any other error than the missing option or method.
-    return pytest.param(
-        feature,
-        marks=pytest.mark.xfail(strict=True, raises=(TypeError, AttributeError), reason=f"not implemented yet: {what} (see README)"),
-    )
-
-
 PORTING = [
     "route-defaults",
-    _not_implemented("strict-slashes-false", "the strict_slashes=False rule option"),
+    "strict-slashes-false",
     "blueprint-app-wide-hooks",
     "url-processors",
     "blueprint-url-processors",
