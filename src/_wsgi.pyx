@@ -13,11 +13,12 @@ one takes the pure twin, so that "pure" means pure throughout.
 
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
 from cpython.dict cimport PyDict_GetItem
+from cpython.object cimport PyObject_Call
 from cpython.ref cimport Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_AsUTF8String
 
 from fastdispatch._wsgi_py import call as _call_py
-from fastdispatch.ctx import _cv
+from fastdispatch.ctx import _cv as _cv_py
 from fastdispatch.request import Request
 from fastdispatch.routing import RoutingException
 
@@ -30,6 +31,7 @@ cdef extern from "Python.h":
         PyMemberDef* d_member
 
 cdef tuple _TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
+cdef object _cv = _cv_py  # PERF: a C global, not a module dict lookup
 
 
 cdef Py_ssize_t _slot(str name) except -1:
@@ -50,7 +52,7 @@ cdef Py_ssize_t _ENDPOINT = _slot("endpoint")
 cdef Py_ssize_t _VIEW_ARGS = _slot("view_args")
 
 
-cdef inline void _put(object obj, Py_ssize_t offset, object value):
+cdef inline void _put(object obj, Py_ssize_t offset, object value) noexcept:
     # the slot of a fresh object is NULL: nothing to release
     Py_INCREF(value)
     (<PyObject**>(<char*><PyObject*>obj + offset))[0] = <PyObject*>value
@@ -92,7 +94,9 @@ def call(app, dict environ not None, start_response):
     try:
         try:
             try:
-                rv = (<dict>state[3])[endpoint](**args)
+                # PERF: the params dict handed over as it is, as CPython's
+                # f(**d) does for a dict (Cython's f(**d) copies it first)
+                rv = PyObject_Call((<dict>state[3])[endpoint], (), args)
             except Exception as e:
                 rv = app._handle_user_exception(req, e)
             # PERF: the common view returns text: no Response object.
