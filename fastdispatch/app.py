@@ -18,7 +18,7 @@ from .blueprints import Blueprint
 from .config import Config
 from .ctx import AppContext, _cv
 from .exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound, RoutingRedirect
-from .request import Request, _wsgi_decode
+from .request import Request, _wsgi_decode, blueprint_names
 from .response import Response, make_response
 from .routing import MethodNotAllowed as _RouteMethodNotAllowed
 from .routing import RequestRedirect as _RouteRedirect
@@ -288,14 +288,7 @@ class App(Scaffold):
     def _blueprints_of_endpoint(self, endpoint: str | None) -> list[Blueprint]:
         """The endpoint's blueprint, then its parents (Flask's
         ``request.blueprints``, as objects)."""
-        out = []
-        name = endpoint.rpartition(".")[0] if endpoint else ""
-        while name:
-            bp = self.blueprints.get(name)
-            if bp is not None:
-                out.append(bp)
-            name = name.rpartition(".")[0]
-        return out
+        return [self.blueprints[name] for name in blueprint_names(endpoint) if name in self.blueprints]
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """The ``url_defaults`` functions of the app, then of the endpoint's

@@ -487,14 +487,7 @@ class Request:
     @property
     def blueprints(self) -> list[str]:
         """The current blueprint and its parents: ``["a.b", "a"]``."""
-        name = self.blueprint
-        if name is None:
-            return []
-        out = [name]
-        while "." in name:
-            name = name.rpartition(".")[0]
-            out.append(name)
-        return out
+        return blueprint_names(self.endpoint)
 
     # -- cleanup ------------------------------------------------------------
 
@@ -793,3 +786,13 @@ def _parse_list_header(value: str) -> list[str]:
             out.append(it)
     return out
 
+
+def blueprint_names(endpoint: str | None) -> list[str]:
+    """The blueprints an endpoint belongs to, innermost first:
+    ``"a.b.view"`` -> ``["a.b", "a"]`` (Flask's ``request.blueprints``)."""
+    out = []
+    name = endpoint.rpartition(".")[0] if endpoint else ""
+    while name:
+        out.append(name)
+        name = name.rpartition(".")[0]
+    return out
