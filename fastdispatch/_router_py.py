@@ -428,11 +428,10 @@ def _finish_rule(hit: tuple[Rule, frozenset], values: tuple, have: list) -> tupl
     """``_finish`` for a table with rule defaults: the rule comes back (the
     caller checks Werkzeug's redirect to a rule providing the defaults), and
     its own defaults are added to the values, as Werkzeug adds them."""
-    rule, before = hit
-    params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
-    if params is None:
-        have.append(before)
-        return False
+    found = _finish(hit, values, have)
+    if not found:
+        return found
+    rule, params = hit[0], found[1]
     if rule.defaults:
         params.update(rule.defaults)
     return rule, params

@@ -32,8 +32,6 @@ except ImportError:  # built without the extension (no compiler, or FASTDISPATCH
 
 __all__ = ["App"]
 
-_TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
-
 # The request path without hooks (``App.__call__``): compiled unless the
 # extension is missing or FASTDISPATCH_PURE=1, as the router.
 _call = _wsgi_py.call if _wsgi is None or Router is not CompiledRouter else _wsgi.call
@@ -188,7 +186,7 @@ class App(Scaffold):
                 # no Response object.
                 if type(rv) is str and (self._fast or self._fast_state())[1]:
                     body = rv.encode()
-                    start_response("200 OK", [_TEXT_HTML, ("Content-Length", str(len(body)))])
+                    start_response("200 OK", [_wsgi_py._TEXT_HTML, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
                 response = self._finalize(req, rv)
             except Exception as e:
@@ -253,7 +251,7 @@ class App(Scaffold):
         return rv
 
     def _preprocess(self, req: Request) -> t.Any:
-        scaffolds = (self, *reversed(self._blueprints_of(req)))
+        scaffolds = (self, *reversed(self._blueprints_of(req.endpoint)))
         for scaffold in scaffolds:
             for url_func in scaffold.url_value_preprocessors:
                 url_func(req.endpoint, req.view_args)
@@ -268,7 +266,7 @@ class App(Scaffold):
         response = self.make_response(rv)
         if self._hooks:
             try:
-                for scaffold in (*self._blueprints_of(req), self):
+                for scaffold in (*self._blueprints_of(req.endpoint), self):
                     for func in reversed(scaffold.after_request_funcs):
                         response = func(response)
             except Exception:
@@ -278,14 +276,11 @@ class App(Scaffold):
         return response
 
     def _teardown(self, req: Request, error: BaseException | None) -> None:
-        for scaffold in (*self._blueprints_of(req), self):
+        for scaffold in (*self._blueprints_of(req.endpoint), self):
             for func in reversed(scaffold.teardown_request_funcs):
                 func(error)
 
-    def _blueprints_of(self, req: Request) -> list[Blueprint]:
-        return self._blueprints_of_endpoint(req.endpoint)
-
-    def _blueprints_of_endpoint(self, endpoint: str | None) -> list[Blueprint]:
+    def _blueprints_of(self, endpoint: str | None) -> list[Blueprint]:
         """The endpoint's blueprint, then its parents (Flask's
         ``request.blueprints``, as objects)."""
         return [self.blueprints[name] for name in blueprint_names(endpoint) if name in self.blueprints]
@@ -293,7 +288,7 @@ class App(Scaffold):
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """The ``url_defaults`` functions of the app, then of the endpoint's
         blueprint, fill in ``values`` for ``url_for`` (as Flask's)."""
-        for scaffold in (self, *reversed(self._blueprints_of_endpoint(endpoint))):
+        for scaffold in (self, *reversed(self._blueprints_of(endpoint))):
             for func in scaffold.url_default_functions:
                 func(endpoint, values)
 
@@ -302,7 +297,7 @@ class App(Scaffold):
     def _find_error_handler(self, req: Request, e: BaseException) -> t.Callable[..., t.Any] | None:
         exc_class = type(e)
         code = getattr(e, "code", None) if isinstance(e, HTTPException) else None
-        scaffolds = (*self._blueprints_of(req), self)
+        scaffolds = (*self._blueprints_of(req.endpoint), self)
         for c in (code, None) if code is not None else (None,):
             for scaffold in scaffolds:
                 handlers = scaffold.error_handlers.get(c)

@@ -118,7 +118,6 @@ cdef class Node:
 
     def __init__(self, str prefix):
         self.prefix = prefix
-        self.plen = len(prefix)
         self.indices = ""
         self.children = []
         self.dynamic = []
@@ -556,6 +555,12 @@ cdef inline bint _is_upper_ascii(str s):
     return True
 
 
+cdef tuple _leaves(list rules):
+    """method_map's answer with a Leaf for each method."""
+    by_method, all_methods = method_map(rules)
+    return {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}, all_methods
+
+
 cdef class CompiledRouter:
     """Werkzeug-compatible router, compiled (see the module docstring)."""
 
@@ -584,12 +589,10 @@ cdef class CompiledRouter:
         for piece in r.pieces:
             node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
         node.rules.append(r)
-        by_method, node.all_methods = method_map(node.rules)
-        node.by_method = {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}
+        node.by_method, node.all_methods = _leaves(node.rules)
         lax = [x for x in node.rules if not x.strict_slashes]
         if lax:
-            by_method, node.lax_methods = method_map(lax)
-            node.lax_by_method = {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}
+            node.lax_by_method, node.lax_methods = _leaves(lax)
         text = r.pieces[0]  # the rule as read (slashes merged if merging)
         if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
             self._static[text] = node

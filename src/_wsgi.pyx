@@ -17,7 +17,7 @@ from cpython.object cimport PyObject_Call
 from cpython.ref cimport Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_AsUTF8String
 
-from fastdispatch._wsgi_py import call as _call_py
+from fastdispatch._wsgi_py import _TEXT_HTML as _text_html_py, call as _call_py
 from fastdispatch.ctx import _cv as _cv_py
 from fastdispatch.request import Request
 from fastdispatch.routing import RoutingException
@@ -30,7 +30,7 @@ cdef extern from "Python.h":
     ctypedef struct PyMemberDescrObject:
         PyMemberDef* d_member
 
-cdef tuple _TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
+cdef tuple _TEXT_HTML = _text_html_py
 cdef object _cv = _cv_py  # PERF: a C global, not a module dict lookup
 
 
@@ -45,7 +45,7 @@ cdef Py_ssize_t _slot(str name) except -1:
 # PERF: a Request is made as object.__new__ makes it, then its four slots
 # written where they live: no Python-level call, no attribute machinery.
 # Subclasses inherit the offsets; _fast_state sends classes with their own
-# __init__ to the full path.
+# __init__ or __new__ to the full path.
 cdef Py_ssize_t _ENVIRON = _slot("environ")
 cdef Py_ssize_t _APP = _slot("app")
 cdef Py_ssize_t _ENDPOINT = _slot("endpoint")
