@@ -55,6 +55,48 @@ def _mark(tag):
     return middleware
 
 
+def _wsgi_call(app, method, path):
+    """(status, headers, body) of one raw WSGI call: the method as sent."""
+    got = []
+    body = b"".join(app({"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "x", "SERVER_PORT": "80",
+                         "wsgi.url_scheme": "http"}, lambda status, headers, exc_info=None: got.append((status, headers))))
+    (status, headers), = got
+    return status, dict(headers), body
+
+
+@pytest.mark.parametrize("text", ["", "a", "123456789", "1234567890", "x" * 12345, "h\u00e9llo \u2603", "\U0001f600" * 3])
+def test_short_path_text_content_length(app, text):
+    @app.route("/t", methods=["GET", "POST"])
+    def t():
+        return text
+
+    body = text.encode()
+    for method in ("GET", "POST"):
+        assert _wsgi_call(app, method, "/t") == ("200 OK", {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(body))}, body)
+    status, headers, head_body = _wsgi_call(app, "HEAD", "/t")
+    assert (status, headers["Content-Length"], head_body) == ("200 OK", str(len(body)), b"")
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "options", "Options"])
+def test_short_path_automatic_options_in_any_case(app, method):
+    @app.route("/o", methods=["GET", "PUT"])
+    def o():
+        return "view"
+
+    status, headers, body = _wsgi_call(app, method, "/o")
+    assert (status, headers["Allow"], body) == ("200 OK", "GET, HEAD, OPTIONS, PUT", b"")
+
+
+def test_short_path_methods_of_seven_letters_reach_the_view(app):
+    # the automatic-OPTIONS check looks at 7-letter methods first
+    @app.route("/c", methods=["CONNECT", "OPTIONZ"])
+    def c():
+        return request.method
+
+    assert _wsgi_call(app, "CONNECT", "/c")[2] == b"CONNECT"
+    assert _wsgi_call(app, "OPTIONZ", "/c")[2] == b"OPTIONZ"
+
+
 def test_short_path_steps_aside_for_later_changes(app):
     """Whatever is set up after the first request (a wrapped wsgi_app,
     hooks on the app or on a registered blueprint) takes effect."""
