@@ -5,10 +5,11 @@ Class names, attributes, descriptions and the page markup are Werkzeug
 3.1's, so the pages a ported Flask app serves are byte-identical to what
 Flask serves.  Standard library only.
 
-Nothing from ``.response`` is imported at module level (Werkzeug's pattern
-too): ``datastructures`` imports this module for ``BadRequest``, and
-``response`` imports ``datastructures``, so a top-level import here would
-be circular.  The error path pays for the deferred imports, not requests.
+``Response`` is imported where a response is made, not at module level
+(Werkzeug's pattern too): ``datastructures`` imports this module for
+``BadRequest``, and ``response`` imports ``datastructures``, so a top-level
+import would be circular.  The page and header formatting comes from
+``http``, which imports nothing of the package.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import typing as t
 from datetime import datetime
 
 from .ctx import _cv
+from .http import HTTP_STATUS_CODES, _escape, http_date
 
 if t.TYPE_CHECKING:
     from .response import Response
@@ -83,20 +85,14 @@ class HTTPException(Exception):
     @property
     def name(self) -> str:
         """The reason phrase, e.g. ``"Not Found"``."""
-        from .response import HTTP_STATUS_CODES
-
         return HTTP_STATUS_CODES.get(self.code, "Unknown Error")  # type: ignore[arg-type]
 
     def get_description(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> str:
-        from .response import _escape
-
         description = "" if self.description is None else self.description
         return f"<p>{_escape(description).replace(chr(10), '<br>')}</p>"
 
     def get_body(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> str:
         """The HTML error page."""
-        from .response import _escape
-
         name = _escape(self.name)
         return f"<!doctype html>\n<html lang=en>\n<title>{self.code} {name}</title>\n<h1>{name}</h1>\n{self.get_description(environ)}\n"
 
@@ -338,8 +334,6 @@ class _RetryAfter(HTTPException):
     def get_headers(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> list[tuple[str, str]]:
         headers = super().get_headers(environ, scope)
         if self.retry_after:
-            from .response import http_date
-
             value = http_date(self.retry_after) if isinstance(self.retry_after, datetime) else str(self.retry_after)
             headers.append(("Retry-After", value))
         return headers

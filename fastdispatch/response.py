@@ -1,6 +1,6 @@
 """``Response`` and the helpers that build one: ``jsonify``, ``redirect``,
-``make_response``; plus the JSON provider (``dumps``/``loads``) and the
-HTTP formatting they share (``http_date``, ``dump_cookie``, ``iri_to_uri``).
+``make_response``; plus the JSON provider (``dumps``/``loads``).  The HTTP
+formatting they use is in ``http.py`` (its public names re-exported here).
 
 Everything here reproduces Werkzeug 3.1 / Flask 3.1 byte for byte (status
 lines, header order, cookie quoting, error and redirect pages, JSON output);
@@ -18,19 +18,25 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
-import email.utils
 import json
-import re
-import time
 import typing as t
 import uuid
-import warnings
-from datetime import date, datetime, timedelta, timezone
-from datetime import time as _dtime
-from urllib.parse import quote, urlsplit, urlunsplit
+from datetime import date, datetime, timedelta
 
 from .ctx import _cv
 from .datastructures import Headers
+from .http import (
+    _CT_CACHE,
+    _STATUS_LINES,
+    HTTP_STATUS_CODES,
+    _check_header_value,
+    _content_type_for,
+    _escape,
+    dump_cookie,
+    get_content_type,
+    http_date,
+    iri_to_uri,
+)
 
 __all__ = [
     "HTTP_STATUS_CODES",
@@ -45,276 +51,6 @@ __all__ = [
     "make_response",
     "redirect",
 ]
-
-# Werkzeug's table (werkzeug.http.HTTP_STATUS_CODES), reason phrases included
-# verbatim: they appear upper-cased in status lines and as-is in error pages.
-HTTP_STATUS_CODES: dict[int, str] = {
-    100: "Continue",
-    101: "Switching Protocols",
-    102: "Processing",
-    103: "Early Hints",
-    200: "OK",
-    201: "Created",
-    202: "Accepted",
-    203: "Non Authoritative Information",
-    204: "No Content",
-    205: "Reset Content",
-    206: "Partial Content",
-    207: "Multi Status",
-    208: "Already Reported",
-    226: "IM Used",
-    300: "Multiple Choices",
-    301: "Moved Permanently",
-    302: "Found",
-    303: "See Other",
-    304: "Not Modified",
-    305: "Use Proxy",
-    306: "Switch Proxy",
-    307: "Temporary Redirect",
-    308: "Permanent Redirect",
-    400: "Bad Request",
-    401: "Unauthorized",
-    402: "Payment Required",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    406: "Not Acceptable",
-    407: "Proxy Authentication Required",
-    408: "Request Timeout",
-    409: "Conflict",
-    410: "Gone",
-    411: "Length Required",
-    412: "Precondition Failed",
-    413: "Request Entity Too Large",
-    414: "Request URI Too Long",
-    415: "Unsupported Media Type",
-    416: "Requested Range Not Satisfiable",
-    417: "Expectation Failed",
-    418: "I'm a teapot",
-    421: "Misdirected Request",
-    422: "Unprocessable Entity",
-    423: "Locked",
-    424: "Failed Dependency",
-    425: "Too Early",
-    426: "Upgrade Required",
-    428: "Precondition Required",
-    429: "Too Many Requests",
-    431: "Request Header Fields Too Large",
-    449: "Retry With",
-    451: "Unavailable For Legal Reasons",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-    505: "HTTP Version Not Supported",
-    506: "Variant Also Negotiates",
-    507: "Insufficient Storage",
-    508: "Loop Detected",
-    510: "Not Extended",
-    511: "Network Authentication Failed",
-}
-
-# PERF: status lines precomputed; Werkzeug upper-cases the phrase ("404 NOT FOUND").
-_STATUS_LINES = {code: f"{code} {name.upper()}" for code, name in HTTP_STATUS_CODES.items()}
-
-# A status line or header value with these would split the HTTP message.
-_BAD_HEADER_CHARS = re.compile(r"[\r\n\x00]")
-_NEWLINE_ERROR = "Header values must not contain newline characters."
-
-
-def _check_header_value(value: str) -> str:
-    if _BAD_HEADER_CHARS.search(value) is not None:
-        raise ValueError(_NEWLINE_ERROR)
-    return value
-
-
-# -- small HTTP formatting helpers (Werkzeug's, reimplemented) ----------------
-
-# Types that are text though not text/* (werkzeug.utils._charset_mimetypes).
-_CHARSET_MIMETYPES = frozenset(
-    {
-        "application/ecmascript",
-        "application/javascript",
-        "application/sql",
-        "application/xml",
-        "application/xml-dtd",
-        "application/xml-external-parsed-entity",
-    }
-)
-
-
-def get_content_type(mimetype: str, charset: str = "utf-8") -> str:
-    """``mimetype`` with ``; charset=...`` added where Werkzeug adds it:
-    ``text/*``, ``*+xml`` and a few known text types (not JSON)."""
-    if mimetype.startswith("text/") or mimetype in _CHARSET_MIMETYPES or mimetype.endswith("+xml"):
-        mimetype += f"; charset={charset}"
-    return mimetype
-
-
-# PERF: the few mimetypes an app uses, validated and expanded once.  Bounded,
-# since a mimetype can come from request data.
-_CT_CACHE: dict[str, str] = {}
-
-
-def _content_type_for(mimetype: str) -> str:
-    ct = _CT_CACHE.get(mimetype)
-    if ct is None:
-        ct = _check_header_value(get_content_type(mimetype))
-        if len(_CT_CACHE) < 256:
-            _CT_CACHE[mimetype] = ct
-    return ct
-
-
-def _escape(s: t.Any) -> str:
-    """``markupsafe.escape`` as a plain str: objects with ``__html__`` are
-    trusted, everything else has ``& < > ' "`` replaced the way MarkupSafe
-    does (``&#39;``/``&#34;``, not ``html.escape``'s forms)."""
-    if hasattr(s, "__html__"):
-        return str(s.__html__())
-    return (
-        str(s)
-        .replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
-
-
-def _dt_as_utc(dt: datetime) -> datetime:
-    if dt.tzinfo is None:
-        return dt.replace(tzinfo=timezone.utc)
-    if dt.tzinfo != timezone.utc:
-        return dt.astimezone(timezone.utc)
-    return dt
-
-
-def http_date(timestamp: datetime | date | int | float | time.struct_time | None = None) -> str:
-    """RFC 2822 date, as ``werkzeug.http.http_date``: naive datetimes are UTC,
-    a plain date is midnight UTC, ``None`` is now."""
-    if isinstance(timestamp, date):
-        if not isinstance(timestamp, datetime):
-            timestamp = datetime.combine(timestamp, _dtime(), tzinfo=timezone.utc)
-        else:
-            timestamp = _dt_as_utc(timestamp)
-        return email.utils.format_datetime(timestamp, usegmt=True)
-    if isinstance(timestamp, time.struct_time):
-        timestamp = time.mktime(timestamp)
-    return email.utils.formatdate(timestamp, usegmt=True)
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    """``werkzeug.http.parse_date``: aware UTC datetime, or None."""
-    if value is None:
-        return None
-    try:
-        dt = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if dt.tzinfo is None:
-        return dt.replace(tzinfo=timezone.utc)
-    return dt
-
-
-def iri_to_uri(iri: str) -> str:
-    """``werkzeug.urls.iri_to_uri``: quote what is not URI-safe, IDNA-encode
-    the host.  Applied to Location and Content-Location on the way out."""
-    parts = urlsplit(iri)
-    path = quote(parts.path, safe="%!$&'()*+,/:;=@")
-    query = quote(parts.query, safe="%!$&'()*+,/:;=?@")
-    fragment = quote(parts.fragment, safe="%!#$&'()*+,/:;=?@")
-    netloc = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
-    if ":" in netloc:
-        netloc = f"[{netloc}]"
-    if parts.port is not None:
-        netloc = f"{netloc}:{parts.port}"
-    if parts.username is not None:
-        auth = quote(parts.username, safe="%!$&'()*+,;=")
-        if parts.password is not None:
-            password = quote(parts.password, safe="%!$&'()*+,;=")
-            auth = f"{auth}:{password}"
-        netloc = f"{auth}@{netloc}"
-    return urlunsplit((parts.scheme, netloc, path, query, fragment))
-
-
-# -- cookies ------------------------------------------------------------------
-
-# RFC 6265 cookie-octets (plus a few Werkzeug lets through unquoted); anything
-# else gets the value double-quoted with octal escapes, as http.cookies does.
-_cookie_no_quote_re = re.compile(r"[\w!#$%&'()*+\-./:<=>?@\[\]^`{|}~]*", re.A)
-# \x19, not \x1f: copied from Werkzeug as is, since the output must match.
-_cookie_slash_re = re.compile(rb"[\x00-\x19\",;\\\x7f-\xff]", re.A)
-_cookie_slash_map = {b'"': b'\\"', b"\\": b"\\\\"}
-_cookie_slash_map.update((v.to_bytes(1, "big"), b"\\%03o" % v) for v in [*range(0x20), *b",;", *range(0x7F, 256)])
-
-
-def dump_cookie(
-    key: str,
-    value: str = "",
-    max_age: timedelta | int | None = None,
-    expires: str | datetime | int | float | None = None,
-    path: str | None = "/",
-    domain: str | None = None,
-    secure: bool = False,
-    httponly: bool = False,
-    sync_expires: bool = True,
-    max_size: int = 4093,
-    samesite: str | None = None,
-    partitioned: bool = False,
-) -> str:
-    """A ``Set-Cookie`` value, identical to ``werkzeug.http.dump_cookie``."""
-    if path is not None:
-        path = quote(path, safe="%!$&'()*+,/:=@")
-    if domain:
-        domain = domain.partition(":")[0].lstrip(".").encode("idna").decode("ascii")
-    if isinstance(max_age, timedelta):
-        max_age = int(max_age.total_seconds())
-    if expires is not None:
-        if not isinstance(expires, str):
-            expires = http_date(expires)
-    elif max_age is not None and sync_expires:
-        expires = http_date(time.time() + max_age)
-    if samesite is not None:
-        samesite = samesite.title()
-        if samesite not in {"Strict", "Lax", "None"}:
-            raise ValueError("SameSite must be 'Strict', 'Lax', or 'None'.")
-    if partitioned:
-        secure = True
-    if not _cookie_no_quote_re.fullmatch(value):
-        value = _cookie_slash_re.sub(lambda m: _cookie_slash_map[m.group()], value.encode()).decode("ascii")
-        value = f'"{value}"'
-    # A non-ASCII key goes out as UTF-8 read as latin-1, as Werkzeug sends it.
-    buf = [f"{key.encode().decode('latin1')}={value}"]
-    for k, v in (
-        ("Domain", domain),
-        ("Expires", expires),
-        ("Max-Age", max_age),
-        ("Secure", secure),
-        ("HttpOnly", httponly),
-        ("Path", path),
-        ("SameSite", samesite),
-        ("Partitioned", partitioned),
-    ):
-        if v is None or v is False:
-            continue
-        if v is True:
-            buf.append(k)
-            continue
-        buf.append(f"{k}={v}")
-    rv = "; ".join(buf)
-    cookie_size = len(rv)
-    if max_size and cookie_size > max_size:
-        value_size = len(value)
-        warnings.warn(
-            f"The '{key}' cookie is too large: the value was {value_size} bytes but the"
-            f" header required {cookie_size - value_size} extra bytes. The final size"
-            f" was {cookie_size} bytes but the limit is {max_size} bytes. Browsers may"
-            " silently ignore cookies larger than this.",
-            stacklevel=2,
-        )
-    return rv
-
 
 # -- the response body iterator -------------------------------------------------
 

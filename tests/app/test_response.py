@@ -21,6 +21,7 @@ import werkzeug.http
 import werkzeug.utils
 from markupsafe import Markup
 
+from fastdispatch import http as fd_http
 from fastdispatch import response as fd_response
 from fastdispatch.ctx import AppContext
 from fastdispatch.datastructures import Headers
@@ -306,7 +307,7 @@ def frozen_time(monkeypatch):
             return datetime.fromtimestamp(FROZEN, tz)
 
     monkeypatch.setattr(werkzeug.http, "datetime", FrozenDatetime)
-    monkeypatch.setattr(fd_response, "time", types.SimpleNamespace(time=lambda: FROZEN, struct_time=time.struct_time, mktime=time.mktime))
+    monkeypatch.setattr(fd_http, "time", types.SimpleNamespace(time=lambda: FROZEN, struct_time=time.struct_time, mktime=time.mktime))
 
 
 COOKIE_VALUES = [
@@ -702,6 +703,9 @@ def test_public_names():
         "redirect",
     }
     assert fd_response.HTTP_STATUS_CODES == werkzeug.http.HTTP_STATUS_CODES
+    # response re-exports the HTTP formatting helpers it is built on
+    assert set(fd_http.__all__) <= set(fd_response.__all__)
+    assert all(getattr(fd_response, name) is getattr(fd_http, name) for name in fd_http.__all__)
 
 
 def test_response_attributes_like_flask():
