@@ -185,6 +185,7 @@ class Rule:
         merge_slashes: bool = False,
         defaults: t.Mapping[str, t.Any] | None = None,
         strict_slashes: bool = True,
+        explicit: frozenset | None = None,
     ) -> None:
         self.rule = rule
         self.endpoint = endpoint
@@ -195,7 +196,8 @@ class Rule:
         #: Werkzeug's: False lets "/a/" match "/a" and "/a" match "/a/"
         #: instead of the 308 to or the 404 without the slash
         self.strict_slashes = bool(strict_slashes)
-        self.explicit = methods  # the methods a duplicate check compares
+        #: the methods a duplicate check compares: all but the automatic ones
+        self.explicit = methods if explicit is None else explicit
         self.converters: dict[str, t.Any] = {}
         self.segments: tuple[t.Any, ...] = ()
         self.pieces: list[t.Any] = []
@@ -400,7 +402,10 @@ def parse_rule(
     merge_slashes: bool = False,
     defaults: t.Mapping[str, t.Any] | None = None,
     strict_slashes: bool = True,
+    automatic: t.Iterable[str] = (),
 ) -> Rule:
+    """A ``Rule`` from what ``add`` was given; ``automatic`` methods (Flask's
+    implicit OPTIONS) are not counted when looking for duplicates."""
     if isinstance(methods, str):
         raise TypeError(f"methods must be a collection of strings, not the string {methods!r}")
     ms = {m.upper() for m in methods}
@@ -410,4 +415,6 @@ def parse_rule(
         ms.add("HEAD")
     if defaults is not None and not isinstance(defaults, t.Mapping):
         raise TypeError(f"defaults must be a mapping, not {type(defaults).__name__}")
-    return Rule(rule, endpoint, frozenset(ms), converters, router, merge_slashes, defaults, strict_slashes)
+    allowed = frozenset(ms)
+    explicit = allowed - {m.upper() for m in automatic}
+    return Rule(rule, endpoint, allowed, converters, router, merge_slashes, defaults, strict_slashes, explicit)

@@ -50,8 +50,7 @@ class RuleTable:
     ) -> Rule:
         """Parse and validate ``rule``; record it. The caller inserts it.
         ``automatic`` methods (Flask's implicit OPTIONS) never clash."""
-        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes, defaults, strict_slashes)
-        r.explicit = r.methods - {m.upper() for m in automatic}
+        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes, defaults, strict_slashes, automatic)
         shape = tuple(r.shape)
         for other in self.by_shape.get(shape, ()):
             clash = r.explicit & other.explicit
