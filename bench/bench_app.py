@@ -38,7 +38,6 @@ import statistics
 import sys
 import time
 from collections import deque
-from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -285,12 +284,7 @@ def report(results):
 
 
 def environment(cfg):
-    versions = {}
-    for pkg in PACKAGES:
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
+    versions = workload.package_versions(PACKAGES)
     try:
         import falcon.app
 

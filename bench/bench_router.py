@@ -27,7 +27,6 @@ import statistics
 import sys
 import time
 from collections import deque
-from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -235,12 +234,7 @@ def report(results, scaling):
 
 
 def environment(cfg):
-    versions = {}
-    for pkg in PACKAGES:
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
+    versions = workload.package_versions(PACKAGES)
     return {"settings": cfg, "python": sys.version.split()[0], "implementation": platform.python_implementation(),
             "platform": platform.platform(), "versions": versions, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 

@@ -40,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -49,6 +48,7 @@ PY = sys.executable
 sys.path.insert(0, str(BENCH))
 
 import http_apps  # noqa: E402
+import workload  # noqa: E402
 from soak import stop_server as stop  # noqa: E402
 
 FRAMEWORKS = (("fastdispatch", "fastdispatch_app"), ("Flask", "flask_app"),
@@ -239,13 +239,7 @@ def run_soak(quick, tmp):
 
 
 def versions():
-    out = {}
-    for pkg in PACKAGES:
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = None
-    return out
+    return workload.package_versions(PACKAGES)
 
 
 def cpu_model():

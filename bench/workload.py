@@ -17,10 +17,22 @@ import json
 import pathlib
 import random
 import re
+from importlib import metadata
 
 ROUTES_JSON = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "routes.json"
 PARAM = re.compile(r"<(?:[^:<>]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
 SEED = 20240613  # fixed, so every run (and every router) sees the same order
+
+
+def package_versions(packages):
+    """{distribution: installed version or None}, for the record of a run."""
+    out = {}
+    for pkg in packages:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
 
 
 def endpoint_name(method, rule):
