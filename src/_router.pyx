@@ -566,7 +566,9 @@ cdef class CompiledRouter:
 
     cdef object _table
     cdef Node _root
-    cdef dict _static
+    # PERF: no dict of static rules in front of the tree (the pure twin's
+    # _static): hashing the fresh path str costs what walking the tree to a
+    # static rule costs here, and is wasted on every dynamic path.
     cdef Py_ssize_t _max_values
     cdef bint _has_defaults  # a rule has defaults: a match may redirect to it
     cdef readonly bint merge_slashes
@@ -575,7 +577,6 @@ cdef class CompiledRouter:
         self.merge_slashes = merge_slashes
         self._table = RuleTable(self, merge_slashes)
         self._root = Node("")
-        self._static = {}
         self._max_values = 0
         self._has_defaults = False
 
@@ -593,26 +594,15 @@ cdef class CompiledRouter:
         lax = [x for x in node.rules if not x.strict_slashes]
         if lax:
             node.lax_by_method, node.lax_methods = _leaves(lax)
-        text = r.pieces[0]  # the rule as read (slashes merged if merging)
-        if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
-            self._static[text] = node
         self._max_values = max(self._max_values, len(r.names))
         self._has_defaults = self._table.has_defaults
 
     def match(self, str method not None, str path not None):
-        cdef PyObject* hit
         cdef Leaf leaf
         cdef Ctx c
         cdef Py_ssize_t stack_spans[2 * STACK_VALUES]
         cdef int r
         cdef dict params
-        # PERF: a static rule allowing the method is what the search would
-        # find first; one dict lookup settles it.
-        hit = PyDict_GetItem(self._static, path)
-        if hit != NULL and not self._has_defaults:
-            hit = PyDict_GetItem((<Node>hit).by_method, method)
-            if hit != NULL:
-                return (<Leaf>hit).endpoint, {}
         if not _is_upper_ascii(method):
             method = method.upper()
         if path and (path[0] != u"/" or (len(path) > 1 and path[1] == u"/")):
