@@ -17,12 +17,13 @@ from . import _wsgi_py
 from .blueprints import Blueprint
 from .config import Config
 from .ctx import AppContext, _cv
+from .environ import _wsgi_decode
 from .exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound, RoutingRedirect
-from .request import Request, _wsgi_decode, blueprint_names
+from .request import Request, blueprint_names
 from .response import Response, make_response
+from .routing import CompiledRouter, Router, RoutingException
 from .routing import MethodNotAllowed as _RouteMethodNotAllowed
 from .routing import RequestRedirect as _RouteRedirect
-from .routing import CompiledRouter, Router, RoutingException
 from .scaffold import Scaffold
 
 try:
