@@ -2,7 +2,7 @@
 twin of ``src/_wsgi.pyx`` (same names, same order; read one against the
 other).
 
-``call`` is ``App.__call__``.  It routes first and builds nothing for a
+``call`` is ``App.__call__`` (through ``WSGICallable``, App's base).  It routes first and builds nothing for a
 request it cannot finish itself: a routing error (404, 405, a redirect), an
 automatic OPTIONS, a path that is not ASCII, or an app with hooks or
 overrides (``App._fast_state`` says which) goes to ``App.wsgi_app``, the
@@ -19,7 +19,7 @@ import typing as t
 from .ctx import _cv
 from .routing import RoutingException
 
-__all__ = ["call"]
+__all__ = ["WSGICallable", "call"]
 
 _TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
 
@@ -64,3 +64,10 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
         if req._form_loaded:
             req.close()  # uploads spooled to temporary files
         _cv.reset(token)
+
+
+class WSGICallable:
+    """``App``'s base: ``app(environ, start_response)`` is ``call``."""
+
+    __slots__ = ()
+    __call__ = call

@@ -35,14 +35,15 @@ __all__ = ["App"]
 
 # The request path without hooks (``App.__call__``): compiled unless the
 # extension is missing or FASTDISPATCH_PURE=1, as the router.
-_call = _wsgi_py.call if _wsgi is None or Router is not CompiledRouter else _wsgi.call
+_twin = _wsgi_py if _wsgi is None or Router is not CompiledRouter else _wsgi
+_call = _twin.call
 
 # Assigning any of these (or anything else) re-decides whether __call__ may
 # take its short path; reading them costs nothing extra.
 _NO_RESET = frozenset(("_fast", "_logger"))
 
 
-class App(Scaffold):
+class App(Scaffold, _twin.WSGICallable):
     """A Flask-compatible application: ``App(__name__)``."""
 
     request_class = Request
@@ -143,10 +144,10 @@ class App(Scaffold):
 
     # -- the request path -----------------------------------------------------
 
-    #: ``call(app, environ, start_response)`` of ``_wsgi``/``_wsgi_py``: while
-    #: nothing hooks in, a matched request is served there without the
-    #: pipeline below; everything else comes to ``wsgi_app``.
-    __call__ = _call
+    # __call__ is WSGICallable's: ``call(app, environ, start_response)`` of
+    # ``_wsgi``/``_wsgi_py``.  While nothing hooks in, a matched request is
+    # served there without the pipeline below; everything else comes to
+    # ``wsgi_app``.
 
     def _fast_state(self) -> tuple[t.Any, ...]:
         """``(short, text, match, views, auto_options, request_class,

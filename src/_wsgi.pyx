@@ -3,7 +3,7 @@
 of ``fastdispatch/_wsgi_py.py`` (same names, same order; read one against
 the other).
 
-``call`` is ``App.__call__``.  It routes first and builds nothing for a
+``call`` is ``App.__call__`` (the call slot of ``WSGICallable``, App's base).  It routes first and builds nothing for a
 request it cannot finish itself: a routing error (404, 405, a redirect), an
 automatic OPTIONS, a path that is not ASCII, or an app with hooks or
 overrides (``App._fast_state`` says which) goes to ``App.wsgi_app``, the
@@ -97,6 +97,21 @@ cdef tuple _content_length(Py_ssize_t n):
 
 
 def call(app, dict environ not None, start_response):
+    return _call(app, environ, start_response)
+
+
+cdef class WSGICallable:
+    """``App``'s base: ``app(environ, start_response)`` is ``call``.
+
+    PERF: a call slot of the type's own, which a Python subclass inherits as
+    it is; a ``__call__`` in a Python class costs each request a method
+    lookup and an argument tuple repacked (more than the view's own call)."""
+
+    def __call__(self, environ, start_response):
+        return _call(self, environ, start_response)
+
+
+cdef object _call(app, dict environ, start_response):
     cdef PyObject* hit
     cdef tuple state = app._fast or app._fast_state()
     if not state[0]:

@@ -20,7 +20,13 @@ def _selected(env_value):
     env.pop("FASTDISPATCH_PURE", None)
     if env_value is not None:
         env["FASTDISPATCH_PURE"] = env_value
-    code = "import fastdispatch.routing as r, fastdispatch.app as a; print(r.Router.__name__, r.Router.__module__, a._call.__module__)"
+    # App's base (its call slot) must come from the same twin as _call
+    code = (
+        "import fastdispatch.routing as r, fastdispatch.app as a; "
+        "base = [c.__module__ for c in a.App.__mro__ if c.__name__ == 'WSGICallable']; "
+        "assert base == [a._call.__module__], base; "
+        "print(r.Router.__name__, r.Router.__module__, a._call.__module__)"
+    )
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
 
 
@@ -36,6 +42,10 @@ def test_compiled_router_is_loaded_by_default():
     assert wsgi_ext.__file__.endswith((".so", ".pyd")), wsgi_ext.__file__
     assert _selected(None) == ["CompiledRouter", "fastdispatch._router", "fastdispatch._wsgi"]
     assert _selected("0") == ["CompiledRouter", "fastdispatch._router", "fastdispatch._wsgi"]
+    from fastdispatch import App
+
+    # a call slot in C, not a Python-level __call__
+    assert type(App.__call__).__name__ == "wrapper_descriptor", App.__call__
 
 
 def test_pure_switch():
