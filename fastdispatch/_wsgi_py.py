@@ -67,7 +67,8 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
 
 
 class WSGICallable:
-    """``App``'s base: ``app(environ, start_response)`` is ``call``."""
+    """``App``'s base: ``app(environ, start_response)`` is ``call``;
+    ``_fast`` holds ``App._fast_state``'s answer (None until worked out)."""
 
-    __slots__ = ()
+    __slots__ = ("_fast",)
     __call__ = call

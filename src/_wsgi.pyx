@@ -96,7 +96,7 @@ cdef tuple _content_length(Py_ssize_t n):
     return ("Content-Length", text)
 
 
-def call(app, dict environ not None, start_response):
+def call(WSGICallable app not None, dict environ not None, start_response):
     return _call(app, environ, start_response)
 
 
@@ -105,15 +105,20 @@ cdef class WSGICallable:
 
     PERF: a call slot of the type's own, which a Python subclass inherits as
     it is; a ``__call__`` in a Python class costs each request a method
-    lookup and an argument tuple repacked (more than the view's own call)."""
+    lookup and an argument tuple repacked (more than the view's own call).
+    ``_fast`` (``App._fast_state``'s answer, None until worked out) is a C
+    field for the same reason: read per request without an attribute lookup."""
 
-    def __call__(self, environ, start_response):
+    cdef public tuple _fast
+
+    def __call__(self, dict environ not None, start_response):
         return _call(self, environ, start_response)
 
 
 cdef object _call(app, dict environ, start_response):
+    # app: a WSGICallable (the callers' argument types say so)
     cdef PyObject* hit
-    cdef tuple state = app._fast or app._fast_state()
+    cdef tuple state = (<WSGICallable>app)._fast or app._fast_state()
     if not state[0]:
         return app.wsgi_app(environ, start_response)
     if not state[6]:  # the pure router: the pure path
