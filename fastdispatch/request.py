@@ -62,10 +62,11 @@ class Request:
     """
 
     # PERF: slots for what every request is given (the compiled request
-    # path sets them without calling __init__); "__dict__" holds the lazy
+    # path sets them without calling __init__) and for _form_loaded, which
+    # every request's end reads; "__dict__" holds the lazy
     # values (see _lazy), the method and path once read, and lets views set
     # their own attributes, as on a Werkzeug request.
-    __slots__ = ("environ", "app", "endpoint", "view_args", "__dict__")
+    __slots__ = ("environ", "app", "endpoint", "view_args", "_form_loaded", "__dict__")
     _method: str | None = None
     _path: str | None = None
 
@@ -81,6 +82,8 @@ class Request:
         #: set by the app after routing (None when nothing matched), as in Flask
         self.endpoint: str | None = None
         self.view_args: dict[str, t.Any] | None = None
+        #: whether form data was parsed (uploads may need closing)
+        self._form_loaded = False
 
     def __repr__(self) -> str:
         try:
@@ -372,10 +375,6 @@ class Request:
     def data(self) -> bytes:
         """The body, unless it is form data (then b"": see ``form``)."""
         return self.get_data(parse_form_data=True)  # type: ignore[no-any-return]
-
-    #: whether form data was parsed (uploads may need closing); the class
-    #: default is read without creating the instance __dict__
-    _form_loaded = False
 
     def _load_form_data(self) -> None:
         d = self.__dict__

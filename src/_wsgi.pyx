@@ -30,6 +30,7 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     object PyType_GenericAlloc(type t, Py_ssize_t n)
+    PyObject* Py_False
     ctypedef struct PyMemberDef:
         Py_ssize_t offset
     ctypedef struct PyMemberDescrObject:
@@ -47,7 +48,7 @@ cdef Py_ssize_t _slot(str name) except -1:
     return (<PyMemberDescrObject*><PyObject*>descr).d_member.offset
 
 
-# PERF: a Request is made as object.__new__ makes it, then its four slots
+# PERF: a Request is made as object.__new__ makes it, then its five slots
 # written where they live: no Python-level call, no attribute machinery.
 # Subclasses inherit the offsets; _fast_state sends classes with their own
 # __init__ or __new__ to the full path.
@@ -55,6 +56,7 @@ cdef Py_ssize_t _ENVIRON = _slot("environ")
 cdef Py_ssize_t _APP = _slot("app")
 cdef Py_ssize_t _ENDPOINT = _slot("endpoint")
 cdef Py_ssize_t _VIEW_ARGS = _slot("view_args")
+cdef Py_ssize_t _FORM_LOADED = _slot("_form_loaded")
 
 
 cdef inline void _put(object obj, Py_ssize_t offset, object value) noexcept:
@@ -63,12 +65,18 @@ cdef inline void _put(object obj, Py_ssize_t offset, object value) noexcept:
     (<PyObject**>(<char*><PyObject*>obj + offset))[0] = <PyObject*>value
 
 
+cdef inline PyObject* _get(object obj, Py_ssize_t offset) noexcept:
+    # borrowed, NULL where the slot was deleted
+    return (<PyObject**>(<char*><PyObject*>obj + offset))[0]
+
+
 cdef object _new_request(type cls, dict environ, app, endpoint, args):
     req = PyType_GenericAlloc(cls, 0)
     _put(req, _ENVIRON, environ)
     _put(req, _APP, app)
     _put(req, _ENDPOINT, endpoint)
     _put(req, _VIEW_ARGS, args)
+    _put(req, _FORM_LOADED, False)
     return req
 
 
@@ -159,6 +167,6 @@ cdef object _call(app, dict environ, start_response):
             response = app._handle_exception(req, e)
         return response(environ, start_response)
     finally:
-        if req._form_loaded:
+        if _get(req, _FORM_LOADED) != Py_False:
             req.close()  # uploads spooled to temporary files
         PyContextVar_Reset(_cv, token)
