@@ -17,7 +17,7 @@ Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
    connections and answers a known path correctly, wrk warms it up (1 s) and
    then measures ``wrk -t1 -c32 -d3s`` (``--quick``: 2 s) with
    ``lua/github.lua`` cycling through 4,060 distinct GitHub-API requests; then
-   SIGTERM, and wait.  Three rounds (``--quick``: one), the frameworks taking
+   SIGTERM, and wait.  Five rounds (``--quick``: one), the frameworks taking
    turns within each; every figure is its framework's best round;
 4. a soak of ``examples.api:app`` on meinheld with 2 workers
    (``soak.py``, 60 s as the issue asks; ``--quick``: 5 s).
@@ -177,7 +177,7 @@ def http_bench(quick, tmp):
     requests_file = http_apps.write_requests(Path(tmp) / "github_requests.txt")
     probe_method, probe_path = next((m, p) for m, p in http_apps.requests() if m == "GET")
     probe = (probe_method, probe_path, http_apps.expected_body(probe_method, probe_path))
-    seconds, warm, rounds = (2, 1, 1) if quick else (3, 1, 3)
+    seconds, warm, rounds = (2, 1, 1) if quick else (3, 1, 5)
     results = {}
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT)]))
     for server in SERVERS:
@@ -185,7 +185,8 @@ def http_bench(quick, tmp):
             # The machines here are shared: throughput drifts by tens of per
             # cent from one minute to the next.  The frameworks take turns,
             # round after round, and each keeps its best round, so a ratio
-            # compares runs made under the same conditions.
+            # compares runs made under the same conditions.  Five rounds: with
+            # three, one lucky round of either side moved a ratio by 0.05.
             for rnd in range(rounds):
                 for name, attr in FRAMEWORKS:
                     key = f"{name}|{server}|{workers}"
