@@ -77,7 +77,7 @@ build_wheel() {
     env "$@" "$T/python" -m pip wheel -v --no-deps -w "$WORK/$name" "$SDIST" >"$WORK/$name.log" 2>&1
 }
 
-WARNING="fastdispatch is installed without its compiled router"
+WARNING="fastdispatch is installed without its compiled modules"
 
 step "no compiler (CC=false): a pure wheel, with the warning"
 build_wheel nocc CC=false || { tail -n 60 "$WORK/nocc.log"; die "the sdist does not build without a compiler"; }
