@@ -120,7 +120,8 @@ if "$WORK/venv-pure/bin/python" -m pytest -c "$SRC/pyproject.toml" --rootdir "$R
         tests/test_twins.py >"$WORK/guard.log" 2>&1; then
     die "the tests passed on a pure install without FASTDISPATCH_NO_EXTENSIONS=1"
 fi
-tail -n 1 "$WORK/guard.log"
+# in words, not pytest's summary line: this failure is the expected outcome
+echo "the twin tests fail there, as they must ($(tail -n 1 "$WORK/guard.log" | tr -d '='))"
 cd "$WORK"
 
 step "no compiler with FASTDISPATCH_REQUIRE_EXTENSIONS=1: an error"
