@@ -2,14 +2,15 @@
 twin of ``src/_wsgi.pyx`` (same names, same order; read one against the
 other).
 
-``call`` is ``App.__call__`` (through ``WSGICallable``, App's base).  It routes first and builds nothing for a
-request it cannot finish itself: a routing error (404, 405, a redirect), an
-automatic OPTIONS, a path that is not ASCII, or an app with hooks or
-overrides (``App._fast_state`` says which) goes to ``App.wsgi_app``, the
-full pipeline, which routes again.  A matched request gets its ``Request``
-and context, its view called, and a ``str`` result answered without a
-``Response`` object; any other result, and any exception, goes through the
-app's own finalizing and error handling, as in ``wsgi_app``.
+``call`` is ``App.__call__`` (through ``WSGICallable``, App's base).  It
+routes first and builds nothing for a request it cannot finish itself: a
+routing error (404, 405, a redirect), an automatic OPTIONS, a path that is
+not ASCII, or an app with hooks or overrides (``App._fast_state`` says
+which) goes to ``App.wsgi_app``, the full pipeline, which routes again.  A
+matched request gets its ``Request`` and context, its view called, and a
+``str`` result answered without a ``Response`` object; any other result, and
+any exception, goes through the app's own finalizing and error handling, as
+in ``wsgi_app``.
 """
 
 from __future__ import annotations

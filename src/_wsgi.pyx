@@ -3,12 +3,13 @@
 of ``fastdispatch/_wsgi_py.py`` (same names, same order; read one against
 the other).
 
-``call`` is ``App.__call__`` (the call slot of ``WSGICallable``, App's base).  It routes first and builds nothing for a
-request it cannot finish itself: a routing error (404, 405, a redirect), an
-automatic OPTIONS, a path that is not ASCII, or an app with hooks or
-overrides (``App._fast_state`` says which) goes to ``App.wsgi_app``, the
-full pipeline, which routes again.  An app whose router is not the compiled
-one takes the pure twin, so that "pure" means pure throughout.
+``call`` is ``App.__call__`` (the call slot of ``WSGICallable``, App's
+base).  It routes first and builds nothing for a request it cannot finish
+itself: a routing error (404, 405, a redirect), an automatic OPTIONS, a path
+that is not ASCII, or an app with hooks or overrides (``App._fast_state``
+says which) goes to ``App.wsgi_app``, the full pipeline, which routes
+again.  An app whose router is not the compiled one takes the pure twin, so
+that "pure" means pure throughout.
 """
 
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
