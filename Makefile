@@ -14,7 +14,7 @@ $(BIN)/python:
 
 # The package is installed editable, so the compiled router is built in place;
 # the stamp re-runs the install whenever the build inputs change.
-$(VENV)/.installed-%: $(BIN)/python pyproject.toml setup.py src/_router.pyx src/_wsgi.pyx
+$(VENV)/.installed-%: $(BIN)/python pyproject.toml setup.py src/_router.pyx src/_shortpath.pyx
 	$(BIN)/python -m pip install -q -e '.[$*]'
 	@touch $@
 
@@ -54,4 +54,4 @@ sdist-check:
 	bash scripts/check_sdist.sh
 
 clean:
-	rm -rf $(VENV) build dist wheelhouse *.egg-info fastdispatch/*.so src/_router.c src/_wsgi.c
+	rm -rf $(VENV) build dist wheelhouse *.egg-info fastdispatch/*.so fastdispatch/routing/*.so src/_router.c src/_shortpath.c

@@ -1,5 +1,6 @@
-"""Builds the compiled router ``fastdispatch._router`` from ``src/_router.pyx``
-and the compiled request path ``fastdispatch._wsgi`` from ``src/_wsgi.pyx``.
+"""Builds the compiled router ``fastdispatch.routing._router`` from
+``src/_router.pyx`` and the compiled short request path
+``fastdispatch._shortpath`` from ``src/_shortpath.pyx``.
 
 Without a working C compiler (or Cython), or with FASTDISPATCH_NO_EXTENSIONS=1,
 the package installs as pure Python (``fastdispatch.routing.Router`` is then
@@ -34,7 +35,7 @@ NO_EXTENSIONS = _flag("FASTDISPATCH_NO_EXTENSIONS")
 REQUIRE_EXTENSIONS = _flag("FASTDISPATCH_REQUIRE_EXTENSIONS")
 
 # module -> its Cython source
-MODULES = {"fastdispatch._router": os.path.join("src", "_router.pyx"), "fastdispatch._wsgi": os.path.join("src", "_wsgi.pyx")}
+MODULES = {"fastdispatch.routing._router": os.path.join("src", "_router.pyx"), "fastdispatch._shortpath": os.path.join("src", "_shortpath.pyx")}
 
 
 def warn(msg):

@@ -1,9 +1,16 @@
 """``App``: the WSGI callable, Flask's request pipeline on the compiled router.
 
-The request path (``wsgi_app``) is kept short and visible: build a lazy
-``Request``, set one context variable, route, call the view, and turn its
-return value into a response, with the hooks and handlers Flask runs where
-any are registered.  ``# PERF:`` marks where speed dictates the shape.
+Every request is matched once, by ``__call__`` (the short path,
+``shortpath``) or, where ``wsgi_app`` is wrapped or overridden, by
+``wsgi_app``; the match result goes to ``dispatch_matched``, the one
+pipeline: a lazy ``Request``, one context variable, the before-request
+hooks (``preprocess_request``), the view or the routing exception
+(``dispatch_request``), the error handlers (``handle_user_exception``,
+``handle_exception``), the response and after-request hooks
+(``finalize_request``), the teardown (``do_teardown_request``): Flask's
+names at Flask's points.  A hit in an app nothing hooks into is served by
+the short path itself, which calls the same handlers.  ``# PERF:`` marks
+where speed dictates the shape.
 """
 
 from __future__ import annotations
@@ -11,39 +18,31 @@ from __future__ import annotations
 import logging
 import sys
 import typing as t
-from urllib.parse import quote, urlunsplit
 
-from . import _wsgi_py
 from .blueprints import Blueprint
 from .config import Config
 from .ctx import AppContext, _cv
 from .environ import _wsgi_decode
-from .exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound, RoutingRedirect
+from .exceptions import HTTPException, InternalServerError
+from .http import TEXT_HTML
 from .request import Request, blueprint_names
-from .response import Response, make_response
-from .routing import CompiledRouter, Router, RoutingException
-from .routing import MethodNotAllowed as _RouteMethodNotAllowed
-from .routing import RequestRedirect as _RouteRedirect
+from .response import Response, response_from_view
+from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
 from .scaffold import Scaffold
-
-try:
-    from . import _wsgi
-except ImportError:  # built without the extension (no compiler, or FASTDISPATCH_NO_EXTENSIONS=1)
-    _wsgi = None  # type: ignore[assignment]
+from .shortpath import ShortPathState, WSGICallable
 
 __all__ = ["App"]
 
-# The request path without hooks (``App.__call__``): compiled unless the
-# extension is missing or FASTDISPATCH_PURE=1, as the router.
-_twin = _wsgi_py if _wsgi is None or Router is not CompiledRouter else _wsgi
-_call = _twin.call
-
-# Assigning any of these (or anything else) re-decides whether __call__ may
-# take its short path; reading them costs nothing extra.
+# Assigning anything but these re-decides what the short path may do
+# (App._short_path_state); reading them costs nothing extra.
 _NO_RESET = frozenset(("_fast", "_logger"))
 
+# What the short path skips on a hit it serves itself, or calls as App's:
+# an app or subclass with its own of any of these takes the pipeline.
+_SKIPPED = ("dispatch_request", "preprocess_request", "make_response", "finalize_request")
 
-class App(Scaffold, _twin.WSGICallable):
+
+class App(Scaffold, WSGICallable):
     """A Flask-compatible application: ``App(__name__)``."""
 
     request_class = Request
@@ -70,10 +69,9 @@ class App(Scaffold, _twin.WSGICallable):
         #: Flask's Map merges repeated slashes (a 308 to the merged path).
         self.url_map = Router(merge_slashes=True)
         self.blueprints: dict[str, Blueprint] = {}
-        self._auto_options: set[str] = set()  # endpoints answering OPTIONS themselves
         self._hooks = False  # any hook registered anywhere: take the full path
         self._logger: logging.Logger | None = None
-        self._fast: tuple[t.Any, ...] | None = None  # see _fast_state
+        self._fast: ShortPathState | None = None  # see _short_path_state
 
     def __setattr__(self, name: str, value: t.Any) -> None:
         object.__setattr__(self, name, value)
@@ -129,8 +127,6 @@ class App(Scaffold, _twin.WSGICallable):
         )
         if view_func is not None:
             self.view_functions[endpoint] = view_func
-        if provide_automatic_options:
-            self._auto_options.add(endpoint)
 
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
         blueprint.register(self, options)
@@ -145,114 +141,127 @@ class App(Scaffold, _twin.WSGICallable):
     # -- the request path -----------------------------------------------------
 
     # __call__ is WSGICallable's: ``call(app, environ, start_response)`` of
-    # ``_wsgi``/``_wsgi_py``.  While nothing hooks in, a matched request is
-    # served there without the pipeline below; everything else comes to
-    # ``wsgi_app``.
+    # the short path (``shortpath``).  It matches the request and serves a
+    # hit itself while nothing hooks in; every other outcome comes to
+    # ``dispatch_matched`` with the match result.
 
-    def _fast_state(self) -> tuple[t.Any, ...]:
-        """``(short, text, match, views, auto_options, request_class,
-        compiled)``: whether ``__call__`` may serve a request itself (not
-        with a ``wsgi_app`` wrapped or overridden, a middleware, nor a
-        request class with its own ``__init__`` or ``__new__``), whether a ``str`` result
-        may skip the ``Response`` object (no hooks, nor a response class or
-        ``make_response`` of the app's own), and what the short path uses.
-        Recomputed after any assignment to the app (``__setattr__``) or hook
-        registration."""
+    def _short_path_state(self) -> ShortPathState:
+        """What the short path may do for this app (``ShortPathState``
+        says what each field means), worked out again after any assignment
+        to the app (``__setattr__``) or hook registration."""
         cls = type(self)
-        text = (
-            not self._hooks
-            and cls.make_response is App.make_response
-            and cls._finalize is App._finalize
-            and self.response_class is Response
-        )
-        short = (
-            text
-            and "wsgi_app" not in self.__dict__
-            and cls.wsgi_app is App.wsgi_app
+
+        def own(name: str) -> bool:
+            return name not in self.__dict__ and getattr(cls, name) is getattr(App, name)
+
+        text = not self._hooks and self.response_class is Response and own("make_response") and own("finalize_request")
+        matches = own("wsgi_app")
+        serves = (
+            matches
+            and text
+            and all(own(name) for name in _SKIPPED)
             and self.request_class.__init__ is Request.__init__
             and self.request_class.__new__ is Request.__new__
         )
-        compiled = CompiledRouter is not None and type(self.url_map) is CompiledRouter
-        state = (short, text, self.url_map.match, self.view_functions, self._auto_options, self.request_class, compiled)
+        state = ShortPathState(matches, serves, text, self.url_map.match, self.view_functions, self.request_class)
         object.__setattr__(self, "_fast", state)
         return state
 
     def wsgi_app(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
+        """Flask's WSGI entry, for middleware to wrap: the request matched,
+        then the pipeline.  ``__call__`` comes here only where this is
+        wrapped or overridden; otherwise it matches the request itself."""
+        path = environ.get("PATH_INFO", "")
+        try:
+            endpoint, args = self.url_map.match(environ.get("REQUEST_METHOD", "GET"), path if path.isascii() else _wsgi_decode(path))
+        except RoutingException as e:
+            return self.dispatch_matched(environ, start_response, None, None, e)
+        return self.dispatch_matched(environ, start_response, endpoint, args, None)
+
+    def dispatch_matched(
+        self,
+        environ: dict[str, t.Any],
+        start_response: t.Callable[..., t.Any],
+        endpoint: str | None,
+        view_args: dict[str, t.Any] | None,
+        routing_exception: RoutingException | None,
+    ) -> t.Iterable[bytes]:
+        """The pipeline for a request matched once, given the match result:
+        the endpoint and its values, or what the match raised (Flask's
+        request from its context's push to its pop)."""
         req = self.request_class(environ, self)
+        if routing_exception is not None:
+            req.routing_exception = routing_exception
+            # an automatic OPTIONS: the request has the rule's endpoint and
+            # values, as Werkzeug matched it for Flask
+            endpoint, view_args = getattr(routing_exception, "automatic_match", None) or (None, None)
+        req.endpoint = endpoint
+        req.view_args = view_args
         token = _cv.set(req)
         error: BaseException | None = None
         try:
             try:
-                rv = self._dispatch(req, environ)
+                try:
+                    rv = self.preprocess_request() if self._hooks else None
+                    if rv is None:
+                        rv = self.dispatch_request()
+                except Exception as e:
+                    rv = self.handle_user_exception(e)
                 # PERF: text, and nothing hooks in (a middleware-wrapped app):
                 # no Response object.
-                if type(rv) is str and (self._fast or self._fast_state())[1]:
+                if type(rv) is str and (self._fast or self._short_path_state()).text:
                     body = rv.encode()
-                    start_response("200 OK", [_wsgi_py._TEXT_HTML, ("Content-Length", str(len(body)))])
+                    start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
-                response = self._finalize(req, rv)
+                response = self.finalize_request(rv)
             except Exception as e:
                 error = e
-                response = self._handle_exception(req, e)
+                response = self.handle_exception(e)
             return response(environ, start_response)
         finally:
             if self._hooks:
-                self._teardown(req, error)
+                self.do_teardown_request(error)
             if req._form_loaded:
                 req.close()  # uploads spooled to temporary files
             _cv.reset(token)
 
-    def _dispatch(self, req: Request, environ: dict[str, t.Any]) -> t.Any:
-        """The view's return value, or what hooks or error handlers put in
-        its place (Flask's full_dispatch_request, before finalizing)."""
-        try:
-            # PERF: straight from the environ; the router upper-cases the
-            # method itself and takes ASCII paths as they are.
-            method = environ.get("REQUEST_METHOD", "GET")
-            path = environ.get("PATH_INFO", "")
-            routing_error = None
+    def dispatch_request(self) -> t.Any:
+        """Flask's: the view's return value; the routing exception raised
+        instead where the match failed, but for an automatic OPTIONS (the
+        405 of a method only automatic on a rule: Flask's implicit OPTIONS),
+        answered from the methods it allows."""
+        req = _cv.get()
+        e = req.routing_exception
+        if e is not None:
+            if isinstance(e, MethodNotAllowed) and e.automatic_match is not None:
+                return self.make_default_options_response()
+            raise e
+        return self.view_functions[req.endpoint](**req.view_args)
+
+    def make_default_options_response(self) -> Response:
+        """Flask's: an empty response whose ``Allow`` lists the methods the
+        request's path allows.  The pipeline's automatic OPTIONS has them
+        from its match; an extension calling this for a matched request
+        (Flask-CORS does) costs a second match, as in Flask."""
+        req = _cv.get()
+        e = req.routing_exception
+        if not isinstance(e, MethodNotAllowed):
             try:
-                req.endpoint, req.view_args = endpoint, args = self.url_map.match(method, path if path.isascii() else _wsgi_decode(path))
-            except RoutingException as e:
-                routing_error = e
-            if self._hooks:
-                rv = self._preprocess(req)
-                if rv is not None:
-                    return rv
-                endpoint, args = req.endpoint, req.view_args  # a hook may have replaced them
-            if routing_error is not None:
-                raise self._http_error(req, routing_error)
-            if method != "GET" and endpoint in self._auto_options and method.upper() == "OPTIONS":
-                return self._options_response(req)
-            return self.view_functions[endpoint](**args)
-        except Exception as e:
-            return self._handle_user_exception(req, e)
-
-    def _http_error(self, req: Request, e: RoutingException) -> HTTPException:
-        if isinstance(e, _RouteRedirect):
-            return RoutingRedirect(self._redirect_url(req, e.location))
-        if isinstance(e, _RouteMethodNotAllowed):
-            return MethodNotAllowed(valid_methods=sorted(e.allowed))
-        return NotFound()
-
-    def _redirect_url(self, req: Request, path: str) -> str:
-        # As Werkzeug's MapAdapter.make_redirect_url: absolute, query kept.
-        path = quote(path, safe="!$&'()*+,/:;=@")
-        path = "/".join((req.script_root.strip("/"), path.lstrip("/")))
-        query = _wsgi_decode(req.environ.get("QUERY_STRING", "")) or None
-        return urlunsplit((req.scheme, req.host, path, query, None))
-
-    def _options_response(self, req: Request) -> Response:
+                self.url_map.match("--", req.path)
+            except MethodNotAllowed as allowed:
+                e = allowed
+            except RoutingException:
+                pass
         rv = self.response_class()
-        try:
-            self.url_map.match("--", _wsgi_decode(req.environ.get("PATH_INFO", "")))
-        except _RouteMethodNotAllowed as e:
+        if isinstance(e, MethodNotAllowed):
             rv.headers["Allow"] = ", ".join(sorted(e.allowed))
-        except RoutingException:
-            pass
         return rv
 
-    def _preprocess(self, req: Request) -> t.Any:
+    def preprocess_request(self) -> t.Any:
+        """Flask's: the URL value preprocessors, then the before-request
+        functions, the app's first, then the blueprints' from the outermost;
+        the first one's return value that is not None replaces the view's."""
+        req = _cv.get()
         scaffolds = (self, *reversed(self._blueprints_of(req.endpoint)))
         for scaffold in scaffolds:
             for url_func in scaffold.url_value_preprocessors:
@@ -264,9 +273,12 @@ class App(Scaffold, _twin.WSGICallable):
                     return rv
         return None
 
-    def _finalize(self, req: Request, rv: t.Any, from_error_handler: bool = False) -> Response:
+    def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
+        """Flask's: the response made of ``rv``, through the after-request
+        functions (the blueprints' from the innermost, then the app's)."""
         response = self.make_response(rv)
         if self._hooks:
+            req = _cv.get()
             try:
                 for scaffold in (*self._blueprints_of(req.endpoint), self):
                     for func in reversed(scaffold.after_request_funcs):
@@ -277,10 +289,12 @@ class App(Scaffold, _twin.WSGICallable):
                 self.logger.exception("Request finalizing failed with an error while handling an error")
         return response
 
-    def _teardown(self, req: Request, error: BaseException | None) -> None:
-        for scaffold in (*self._blueprints_of(req.endpoint), self):
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Flask's: the teardown functions, innermost blueprint first, with
+        the exception that ended the request (None if none did)."""
+        for scaffold in (*self._blueprints_of(_cv.get().endpoint), self):
             for func in reversed(scaffold.teardown_request_funcs):
-                func(error)
+                func(exc)
 
     def _blueprints_of(self, endpoint: str | None) -> list[Blueprint]:
         """The endpoint's blueprint, then its parents (Flask's
@@ -296,10 +310,10 @@ class App(Scaffold, _twin.WSGICallable):
 
     # -- errors ---------------------------------------------------------------
 
-    def _find_error_handler(self, req: Request, e: BaseException) -> t.Callable[..., t.Any] | None:
+    def _find_error_handler(self, e: BaseException) -> t.Callable[..., t.Any] | None:
         exc_class = type(e)
         code = getattr(e, "code", None) if isinstance(e, HTTPException) else None
-        scaffolds = (*self._blueprints_of(req.endpoint), self)
+        scaffolds = (*self._blueprints_of(_cv.get().endpoint), self)
         for c in (code, None) if code is not None else (None,):
             for scaffold in scaffolds:
                 handlers = scaffold.error_handlers.get(c)
@@ -311,41 +325,49 @@ class App(Scaffold, _twin.WSGICallable):
                         return handler
         return None
 
-    def _handle_user_exception(self, req: Request, e: Exception) -> t.Any:
+    def handle_user_exception(self, e: Exception) -> t.Any:
+        """Flask's: the error handler's answer for ``e`` raised by a hook or
+        the view; an HTTP exception without one is its own answer, and any
+        other exception without one is raised again."""
         if isinstance(e, HTTPException) and not self.config["TRAP_HTTP_EXCEPTIONS"]:
-            if isinstance(e, RoutingRedirect):
+            if isinstance(e, RequestRedirect):
                 return e  # routing redirects skip the error handlers, as in Flask
-            handler = self._find_error_handler(req, e)
+            handler = self._find_error_handler(e)
             return e if handler is None else handler(e)
-        handler = self._find_error_handler(req, e)
+        handler = self._find_error_handler(e)
         if handler is None:
             raise e
         return handler(e)
 
-    def _handle_exception(self, req: Request, e: Exception) -> Response:
+    def handle_exception(self, e: Exception) -> Response:
+        """Flask's: an exception no handler took is logged and answered
+        with a 500 (its own handler's, if any), or raised again where
+        ``PROPAGATE_EXCEPTIONS`` (testing or debug) says so."""
         propagate = self.config["PROPAGATE_EXCEPTIONS"]
         if propagate is None:
             propagate = self.config["TESTING"] or self.config["DEBUG"]
         if propagate:
             raise e
+        req = _cv.get()
         self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=(type(e), e, e.__traceback__))
         server_error: t.Any = InternalServerError(original_exception=e)
-        handler = self._find_error_handler(req, server_error)
+        handler = self._find_error_handler(server_error)
         if handler is not None:
             server_error = handler(server_error)
-        return self._finalize(req, server_error, from_error_handler=True)
+        return self.finalize_request(server_error, from_error_handler=True)
 
     # -- responses ------------------------------------------------------------
 
     def make_response(self, rv: t.Any) -> Response:
-        """Flask's conversion of a view's return value into a Response."""
+        """Flask's conversion of a view's return value into a Response
+        (``response_from_view``), refusing None and invalid statuses."""
         if rv is None or (type(rv) is tuple and rv and rv[0] is None):
             endpoint = getattr(_cv.get(None), "endpoint", None)
             raise TypeError(
                 f"The view function for {endpoint!r} did not return a valid response. "
                 "The function either returned None or ended without a return statement."
             )
-        response = make_response(rv)
+        response = response_from_view(rv)
         if not 100 <= response.status_code <= 999:
             # Flask would send "0 abc", which is not HTTP: a 500 here
             raise ValueError(f"The view function returned an invalid HTTP status {response.status!r}.")

@@ -17,6 +17,7 @@ from os import fsdecode, fspath
 # BadRequestKeyError: a KeyError for Python code and a 400 for the framework,
 # so request.form["missing"] answers like Flask.  Re-exported from here.
 from .exceptions import BadRequestKeyError
+from .http import parse_options_header
 
 __all__ = [
     "BadRequestKeyError",
@@ -726,8 +727,6 @@ class FileStorage:
         return int(value) if value.isdigit() and value.isascii() else 0
 
     def _parsed_content_type(self) -> tuple[str, dict[str, str]]:
-        from .formparser import parse_options_header
-
         return parse_options_header(self.content_type)
 
     @property

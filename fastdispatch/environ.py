@@ -161,6 +161,32 @@ def _get_host(scheme: str, host_header: str | None, server: tuple[str, int | Non
     return host
 
 
+def _server_address(environ: dict[str, t.Any]) -> tuple[str, int | None] | None:
+    """``(SERVER_NAME, SERVER_PORT)``; the port None for a unix socket."""
+    name = environ.get("SERVER_NAME")
+    if name is None:
+        return None
+    try:
+        port: int | None = int(environ.get("SERVER_PORT"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        port = None
+    return name, port
+
+
+def redirect_url(environ: dict[str, t.Any] | None, path: str) -> str:
+    """Werkzeug's ``MapAdapter.make_redirect_url`` for ``path`` (not yet
+    quoted): absolute in the request's ``environ``, its query string kept;
+    without an environ, the path quoted."""
+    path = quote(path, safe="!$&'()*+,/:;=@")
+    if environ is None:
+        return path
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = _get_host(scheme, environ.get("HTTP_HOST"), _server_address(environ))
+    root = _wsgi_decode(environ.get("SCRIPT_NAME") or "").strip("/")
+    query = _wsgi_decode(environ.get("QUERY_STRING", "")) or None
+    return urlunsplit((scheme, host, "/".join((root, path.lstrip("/"))), query, None))
+
+
 def _unquote_part(keep: str) -> t.Callable[[str], str]:
     # Decode percent-escapes except those of ``keep`` (whose meaning in this
     # URL part would change), keeping non-UTF-8 escapes: Werkzeug's IRI form.

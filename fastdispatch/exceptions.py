@@ -5,11 +5,13 @@ Class names, attributes, descriptions and the page markup are Werkzeug
 3.1's, so the pages a ported Flask app serves are byte-identical to what
 Flask serves.  Standard library only.
 
-``Response`` is imported where a response is made, not at module level
-(Werkzeug's pattern too): ``datastructures`` imports this module for
-``BadRequest``, and ``response`` imports ``datastructures``, so a top-level
-import would be circular.  The page and header formatting comes from
-``http``, which imports nothing of the package.
+This module imports nothing of the package but the HTTP formatting
+(``http``) and the request context (``ctx``), so the router can raise these
+(``fastdispatch.routing``'s exceptions are subclasses) without pulling in
+the app or the wrappers.  ``response`` imports this module (through
+``datastructures``), so it cannot be imported here: the error pages are
+made of the class it hands over when it loads (``use_response_class``),
+which ``import fastdispatch`` always does.
 """
 
 from __future__ import annotations
@@ -22,6 +24,21 @@ from .http import HTTP_STATUS_CODES, _escape, http_date
 
 if t.TYPE_CHECKING:
     from .response import Response
+
+#: the class error pages are made of (``use_response_class``)
+_response_class: t.Any = None
+
+
+def use_response_class(cls: type) -> None:
+    """Make error pages of ``cls``: called by ``fastdispatch.response`` as
+    it loads, with its ``Response``."""
+    global _response_class
+    _response_class = cls
+
+
+def make_page(body: str, status: int | None, headers: t.Any = None) -> Response:
+    """A response of the class ``use_response_class`` was given."""
+    return _response_class(body, status, headers)  # type: ignore[no-any-return]
 
 __all__ = [
     "HTTPException",
@@ -60,8 +77,6 @@ __all__ = [
     "ServiceUnavailable",
     "GatewayTimeout",
     "HTTPVersionNotSupported",
-    "RequestRedirect",
-    "RoutingRedirect",
     "default_exceptions",
     "Aborter",
     "abort",
@@ -100,13 +115,11 @@ class HTTPException(Exception):
         return [("Content-Type", "text/html; charset=utf-8")]
 
     def get_response(self, environ: t.Any = None, scope: dict[str, t.Any] | None = None) -> Response:
-        from .response import Response
-
         if self.response is not None:
             return self.response
         if environ is not None:
             environ = getattr(environ, "environ", environ)  # a request object is fine too
-        return Response(self.get_body(environ, scope), self.code, self.get_headers(environ, scope))
+        return make_page(self.get_body(environ, scope), self.code, self.get_headers(environ, scope))
 
     def __call__(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
         return self.get_response(environ)(environ, start_response)
@@ -398,35 +411,12 @@ class HTTPVersionNotSupported(HTTPException):
     description = "The server does not support the HTTP protocol version used in the request."
 
 
-class RequestRedirect(HTTPException):
-    """The 308 the app answers when the router asks for the trailing-slash
-    URL (``fastdispatch.routing.RequestRedirect``); its response is
-    ``werkzeug.routing.RequestRedirect``'s, i.e. ``redirect(new_url, 308)``.
-    ``new_url`` should be absolute, as Werkzeug's ``make_redirect_url``
-    builds it."""
-
-    code = 308
-
-    def __init__(self, new_url: str) -> None:
-        super().__init__(new_url)
-        self.new_url = new_url
-
-    def get_response(self, environ: t.Any = None, scope: dict[str, t.Any] | None = None) -> Response:
-        from .response import redirect
-
-        return redirect(self.new_url, self.code)
-
-
-#: what ``fastdispatch.app`` imports it as (distinct from the router's class)
-RoutingRedirect = RequestRedirect
-
-
 def _find_exceptions() -> dict[int, type[HTTPException]]:
     # Werkzeug's rule: one class per code, the most general (BadRequest, not
-    # BadRequestKeyError); RequestRedirect is routing's, not abort's.
+    # BadRequestKeyError).
     found: dict[int, type[HTTPException]] = {}
     for obj in globals().values():
-        if not (isinstance(obj, type) and issubclass(obj, HTTPException)) or obj.code is None or obj is RequestRedirect:
+        if not (isinstance(obj, type) and issubclass(obj, HTTPException)) or obj.code is None:
             continue
         old = found.get(obj.code)
         if old is not None and issubclass(obj, old):
@@ -448,9 +438,7 @@ class Aborter:
             self.mapping.update(extra)
 
     def __call__(self, code: int | Response, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
-        from .response import Response
-
-        if isinstance(code, Response):
+        if isinstance(code, _response_class):
             raise HTTPException(response=code)
         if code not in self.mapping:
             raise LookupError(f"no exception for {code!r}")

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import codecs
 import itertools
-import re
 import typing as t
 from tempfile import SpooledTemporaryFile
 from urllib.parse import quote, unquote
 
 from .datastructures import FileStorage, Headers, ImmutableMultiDict
 from .exceptions import BadRequest, RequestEntityTooLarge
+from .http import parse_options_header
 
-__all__ = ["parse_form_data", "parse_options_header", "url_decode"]
+__all__ = ["parse_form_data", "url_decode"]
 
 _CHUNK = 64 * 1024
 # Uploads stay in memory up to this size, then spill to a temporary file
@@ -67,103 +67,6 @@ def url_decode(s: str) -> list[tuple[str, str]]:
             value = unquote(value, "utf-8", "fastdispatch.url_quote")
         out.append((key, value))
     return out
-
-
-# -- Content-Type / Content-Disposition parameters ----------------------------
-
-_key_re = re.compile(r"([\w!#$%&'*+\-.^`|~]+)=", re.ASCII)
-_token_re = re.compile(r"[\w!#$%&'*+\-.^`|~]+", re.ASCII)
-_delimiter_re = re.compile(r";[ \t]*")
-_mark_re = re.compile(r"(?:\*(\d+))?(\*)?$", re.ASCII)
-_charset_value_re = re.compile(r"([\w!#$%&*+\-.^`|~]*)'[\w!#$%&*+\-.^`|~]*'([\w!#$%&'*+\-.^`|~]+)$", re.ASCII)
-_unslash_re = re.compile(r"\\(.)", re.ASCII)
-
-
-def _unquote_header_value(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return _unslash_re.sub(r"\g<1>", value[1:-1])
-    return value
-
-
-def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
-    """``('text/html', {'charset': 'utf-8'})`` from ``text/html; charset=utf-8``.
-
-    Werkzeug's algorithm, so ``mimetype_params`` and upload filenames match
-    Flask's: option names lower-cased, quoted values unescaped (``\\"`` and
-    the HTML form ``%22``), RFC 2231 ``key*=utf-8''...`` and ``key*0=``
-    continuations decoded, malformed options skipped.
-    """
-    if not value:
-        return "", {}
-    value, _, rest = value.partition(";")
-    value = value.strip(" \t")
-    rest = rest.strip(" \t")
-    if not value or not rest:
-        return value, {}
-
-    parts: list[tuple[str, str]] = []
-    pos, length = 0, len(rest)
-    while pos < length:
-        m_key = _key_re.match(rest, pos)
-        if m_key is not None:
-            key = m_key.group(1).lower()
-            pos = m_key.end()
-            m_value = _token_re.match(rest, pos)
-            if m_value is not None:
-                parts.append((key, m_value.group()))
-            elif rest.startswith('"', pos):
-                end = pos + 1
-                while end < length:
-                    if rest.startswith(("\\\\", '\\"'), end):
-                        end += 2
-                    elif rest[end] == '"':
-                        end += 1
-                        parts.append((key, rest[pos:end]))
-                        pos = end
-                        break
-                    else:
-                        end += 1
-                else:
-                    break  # unterminated quoted string: ignore the rest
-        m_delim = _delimiter_re.search(rest, pos)
-        if m_delim is None:
-            break
-        pos = m_delim.end()
-
-    options: dict[str, str] = {}
-    continuations: dict[str, list[str]] = {}
-    encodings: dict[str, str] = {}
-    for key, val in parts:
-        encoding = None
-        has_continuation = has_charset = False
-        m_mark = _mark_re.search(key)
-        if m_mark is not None and m_mark.end() > m_mark.start():
-            has_continuation = m_mark.group(1) is not None
-            has_charset = m_mark.group(2) is not None
-            key = key[: m_mark.start()]
-        if has_charset:
-            m_charset = _charset_value_re.match(val)
-            if m_charset is not None:
-                encoding, val = m_charset.groups()
-                encoding = encoding.lower()
-            if not encoding and has_continuation:
-                encoding = encodings.get(key)
-            # Only these: Python codecs such as "zip" must not be reachable.
-            if encoding in ("ascii", "us-ascii", "utf-8", "iso-8859-1"):
-                val = unquote(val, encoding=encoding)
-        else:
-            val = _unquote_header_value(val).replace("%22", '"')
-        if has_continuation:
-            options.pop(key, None)
-            continuations.setdefault(key, []).append(val)
-            if encoding:
-                encodings[key] = encoding
-        else:
-            if continuations.pop(key, None) is not None:
-                encodings.pop(key, None)
-            options[key] = val
-    options.update({k: "".join(v) for k, v in continuations.items()})
-    return value, options
 
 
 # -- bodies -------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """HTTP formatting shared by responses, errors and the test client:
 Werkzeug's status table, header-value checks, content types, dates,
-IRI-to-URI quoting and ``Set-Cookie`` values (``dump_cookie``).
+IRI-to-URI quoting, ``Set-Cookie`` values (``dump_cookie``) and header
+options (``parse_options_header``).
 
 Each reproduces its Werkzeug 3.1 namesake byte for byte (``werkzeug.http``,
 ``werkzeug.urls``, ``werkzeug.utils``); tests/app/test_response.py compares
@@ -17,9 +18,9 @@ import typing as t
 import warnings
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as _dtime
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["HTTP_STATUS_CODES", "dump_cookie", "get_content_type", "http_date", "iri_to_uri"]
+__all__ = ["HTTP_STATUS_CODES", "dump_cookie", "get_content_type", "http_date", "iri_to_uri", "parse_options_header"]
 
 # Werkzeug's table (werkzeug.http.HTTP_STATUS_CODES), reason phrases included
 # verbatim: they appear upper-cased in status lines and as-is in error pages.
@@ -94,6 +95,9 @@ HTTP_STATUS_CODES: dict[int, str] = {
 _STATUS_LINES = {code: f"{code} {name.upper()}" for code, name in HTTP_STATUS_CODES.items()}
 
 # A status line or header value with these would split the HTTP message.
+#: the header of a text answer, as the short path sends it
+TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
+
 _BAD_HEADER_CHARS = re.compile(r"[\r\n\x00]")
 _NEWLINE_ERROR = "Header values must not contain newline characters."
 
@@ -154,6 +158,19 @@ def _escape(s: t.Any) -> str:
         .replace("<", "&lt;")
         .replace("'", "&#39;")
         .replace('"', "&#34;")
+    )
+
+
+def redirect_page(location: str) -> str:
+    """The HTML body of Werkzeug's ``redirect`` to ``location``."""
+    html_location = _escape(location)
+    return (
+        "<!doctype html>\n"
+        "<html lang=en>\n"
+        "<title>Redirecting...</title>\n"
+        "<h1>Redirecting...</h1>\n"
+        "<p>You should be redirected automatically to the target URL: "
+        f'<a href="{html_location}">{html_location}</a>. If not, click the link.\n'
     )
 
 
@@ -289,3 +306,100 @@ def dump_cookie(
             stacklevel=2,
         )
     return rv
+
+
+# -- Content-Type / Content-Disposition parameters ----------------------------
+
+_key_re = re.compile(r"([\w!#$%&'*+\-.^`|~]+)=", re.ASCII)
+_token_re = re.compile(r"[\w!#$%&'*+\-.^`|~]+", re.ASCII)
+_delimiter_re = re.compile(r";[ \t]*")
+_mark_re = re.compile(r"(?:\*(\d+))?(\*)?$", re.ASCII)
+_charset_value_re = re.compile(r"([\w!#$%&*+\-.^`|~]*)'[\w!#$%&*+\-.^`|~]*'([\w!#$%&'*+\-.^`|~]+)$", re.ASCII)
+_unslash_re = re.compile(r"\\(.)", re.ASCII)
+
+
+def _unquote_header_value(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return _unslash_re.sub(r"\g<1>", value[1:-1])
+    return value
+
+
+def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
+    """``('text/html', {'charset': 'utf-8'})`` from ``text/html; charset=utf-8``.
+
+    Werkzeug's algorithm, so ``mimetype_params`` and upload filenames match
+    Flask's: option names lower-cased, quoted values unescaped (``\\"`` and
+    the HTML form ``%22``), RFC 2231 ``key*=utf-8''...`` and ``key*0=``
+    continuations decoded, malformed options skipped.
+    """
+    if not value:
+        return "", {}
+    value, _, rest = value.partition(";")
+    value = value.strip(" \t")
+    rest = rest.strip(" \t")
+    if not value or not rest:
+        return value, {}
+
+    parts: list[tuple[str, str]] = []
+    pos, length = 0, len(rest)
+    while pos < length:
+        m_key = _key_re.match(rest, pos)
+        if m_key is not None:
+            key = m_key.group(1).lower()
+            pos = m_key.end()
+            m_value = _token_re.match(rest, pos)
+            if m_value is not None:
+                parts.append((key, m_value.group()))
+            elif rest.startswith('"', pos):
+                end = pos + 1
+                while end < length:
+                    if rest.startswith(("\\\\", '\\"'), end):
+                        end += 2
+                    elif rest[end] == '"':
+                        end += 1
+                        parts.append((key, rest[pos:end]))
+                        pos = end
+                        break
+                    else:
+                        end += 1
+                else:
+                    break  # unterminated quoted string: ignore the rest
+        m_delim = _delimiter_re.search(rest, pos)
+        if m_delim is None:
+            break
+        pos = m_delim.end()
+
+    options: dict[str, str] = {}
+    continuations: dict[str, list[str]] = {}
+    encodings: dict[str, str] = {}
+    for key, val in parts:
+        encoding = None
+        has_continuation = has_charset = False
+        m_mark = _mark_re.search(key)
+        if m_mark is not None and m_mark.end() > m_mark.start():
+            has_continuation = m_mark.group(1) is not None
+            has_charset = m_mark.group(2) is not None
+            key = key[: m_mark.start()]
+        if has_charset:
+            m_charset = _charset_value_re.match(val)
+            if m_charset is not None:
+                encoding, val = m_charset.groups()
+                encoding = encoding.lower()
+            if not encoding and has_continuation:
+                encoding = encodings.get(key)
+            # Only these: Python codecs such as "zip" must not be reachable.
+            if encoding in ("ascii", "us-ascii", "utf-8", "iso-8859-1"):
+                val = unquote(val, encoding=encoding)
+        else:
+            val = _unquote_header_value(val).replace("%22", '"')
+        if has_continuation:
+            options.pop(key, None)
+            continuations.setdefault(key, []).append(val)
+            if encoding:
+                encodings[key] = encoding
+        else:
+            if continuations.pop(key, None) is not None:
+                encodings.pop(key, None)
+            options[key] = val
+    options.update({k: "".join(v) for k, v in continuations.items()})
+    return value, options

@@ -17,11 +17,19 @@ import json
 import typing as t
 
 from .datastructures import CombinedMultiDict, EnvironHeaders, ImmutableMultiDict
-from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _parse_list_header, _TerminatedStream, _wsgi_decode
+from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _parse_list_header, _server_address, _TerminatedStream, _wsgi_decode
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
-from .formparser import parse_form_data, parse_options_header, url_decode
+from .formparser import parse_form_data, url_decode
+from .http import parse_options_header
 
 __all__ = ["Request", "UserAgent"]
+
+#: What the short path sets on a ``Request`` it makes without calling
+#: ``__init__`` (``src/_shortpath.pyx`` writes these slots in place): every
+#: slot of ``Request`` but ``__dict__``.  A slot added to ``Request`` must
+#: be added here and there; the compiled module refuses to load otherwise,
+#: and tests/app/test_request.py checks it.
+SHORT_PATH_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded")
 
 
 class _lazy:
@@ -61,18 +69,21 @@ class Request:
     also be set on the request itself, as in Flask 3.1.
     """
 
-    # PERF: slots for what every request is given (the compiled request
-    # path sets them without calling __init__) and for _form_loaded, which
-    # every request's end reads; "__dict__" holds the lazy
-    # values (see _lazy), the method and path once read, and lets views set
-    # their own attributes, as on a Werkzeug request.
-    __slots__ = ("environ", "app", "endpoint", "view_args", "_form_loaded", "__dict__")
+    # PERF: slots for what every request is given (the compiled short path
+    # sets them without calling __init__: SHORT_PATH_SLOTS) and for
+    # _form_loaded, which every request's end reads; "__dict__" holds the
+    # lazy values (see _lazy), the method and path once read, a routing
+    # exception, and lets views set their own attributes, as on a Werkzeug
+    # request.
+    __slots__ = (*SHORT_PATH_SLOTS, "__dict__")
     _method: str | None = None
     _path: str | None = None
 
     #: Flask's; the router reports endpoints, not Rule objects, so always None
     url_rule = None
-    routing_exception = None
+    #: what the match raised (a 404, 405 or redirect), as in Flask: the app
+    #: raises it after the before-request hooks
+    routing_exception: Exception | None = None
     #: what ``get_json`` parses with (``loads``), as on Werkzeug's request
     json_module: t.Any = json
 
@@ -166,14 +177,7 @@ class Request:
 
     @_lazy
     def server(self) -> tuple[str, int | None] | None:
-        name = self.environ.get("SERVER_NAME")
-        if name is None:
-            return None
-        try:
-            port: int | None = int(self.environ.get("SERVER_PORT"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            port = None  # a unix socket
-        return name, port
+        return _server_address(self.environ)
 
     @_lazy
     def host(self) -> str:

@@ -1,5 +1,5 @@
 """``Response`` and the helpers that build one: ``jsonify``, ``redirect``,
-``make_response``; plus the JSON provider (``dumps``/``loads``).  The HTTP
+``response_from_view``; plus the JSON provider (``dumps``/``loads``).  The HTTP
 formatting they use is in ``http.py`` (its public names re-exported here).
 
 Everything here reproduces Werkzeug 3.1 / Flask 3.1 byte for byte (status
@@ -23,6 +23,7 @@ import typing as t
 import uuid
 from datetime import date, datetime, timedelta
 
+from . import exceptions as _exceptions
 from .ctx import _cv
 from .datastructures import Headers
 from .http import (
@@ -36,6 +37,7 @@ from .http import (
     get_content_type,
     http_date,
     iri_to_uri,
+    redirect_page,
 )
 
 __all__ = [
@@ -48,7 +50,7 @@ __all__ = [
     "iri_to_uri",
     "jsonify",
     "loads",
-    "make_response",
+    "response_from_view",
     "redirect",
 ]
 
@@ -642,24 +644,14 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     return cls(f"{body}\n", mimetype="application/json")
 
 
-# -- redirect / make_response ---------------------------------------------------
+# -- redirect / response_from_view ---------------------------------------------------
 
 
 def redirect(location: str, code: int = 302, Response: type[Response] | None = None) -> Response:  # noqa: N803 (Werkzeug's name)
     """A redirect with Werkzeug's HTML body; ``Location`` is sent IRI-quoted."""
     if Response is None:
         Response = _Response  # noqa: N806
-    html_location = _escape(location)
-    response = Response(
-        "<!doctype html>\n"
-        "<html lang=en>\n"
-        "<title>Redirecting...</title>\n"
-        "<h1>Redirecting...</h1>\n"
-        "<p>You should be redirected automatically to the target URL: "
-        f'<a href="{html_location}">{html_location}</a>. If not, click the link.\n',
-        code,
-        mimetype="text/html",
-    )
+    response = Response(redirect_page(location), code, mimetype="text/html")
     response.headers["Location"] = location
     return response
 
@@ -667,8 +659,9 @@ def redirect(location: str, code: int = 302, Response: type[Response] | None = N
 _Response = Response
 
 
-def make_response(*args: t.Any) -> Response:
-    """Flask's conversion of a view's return value: ``rv``, ``(rv, status)``,
+def response_from_view(*args: t.Any) -> Response:
+    """Flask's conversion of a view's return value (the heart of
+    ``App.make_response``, which checks what comes in and out): ``rv``, ``(rv, status)``,
     ``(rv, headers)`` or ``(rv, status, headers)``, where ``rv`` is a
     Response, str/bytes, an iterator, a dict/list (JSON) or an HTTPException.
     With no arguments, an empty response.  Uses the current app's
@@ -706,7 +699,10 @@ def make_response(*args: t.Any) -> Response:
         elif isinstance(rv, Response):
             pass  # a plain Response where the app uses a subclass: keep it
         elif hasattr(rv, "get_response"):
-            rv = rv.get_response()  # an HTTPException
+            # an HTTPException, made for the request as Flask's force_type
+            # runs it with the environ (a redirect's absolute URL needs it)
+            req = _cv.get(None)
+            rv = rv.get_response(None if req is None else req.environ)
         else:
             raise TypeError(
                 "The view function did not return a valid response. The return type must be a string,"
@@ -721,3 +717,7 @@ def make_response(*args: t.Any) -> Response:
     if headers:
         rv.headers.update(headers)
     return rv
+
+
+# error pages are made of this module's Response (the exceptions cannot import it)
+_exceptions.use_response_class(Response)

@@ -53,7 +53,7 @@ esac
 "$T/python" - "$WHEEL" <<'EOF' || die "the wheel lacks the compiled modules or py.typed"
 import sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
-so = [n for n in names if n.startswith(("fastdispatch/_router.", "fastdispatch/_wsgi.")) and n.endswith(".so")]
+so = [n for n in names if n.startswith(("fastdispatch/routing/_router.", "fastdispatch/_shortpath.")) and n.endswith(".so")]
 assert len(so) == 2, names
 assert "fastdispatch/py.typed" in names, names
 assert not [n for n in names if n.endswith((".pyx", ".c"))], names
@@ -95,16 +95,16 @@ cd "$RUN"   # nothing here to import fastdispatch from but the venv
 SITE=$("$V/python" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')
 "$V/python" - "$SITE" <<'EOF' || die "the installed wheel is not the one imported, or the compiled router is not in use"
 import os, sys
-import fastdispatch, fastdispatch._router, fastdispatch._wsgi, fastdispatch.app
+import fastdispatch, fastdispatch.routing._router, fastdispatch._shortpath, fastdispatch.shortpath
 import fastdispatch.routing as r
 site = os.path.realpath(sys.argv[1])
-for mod in (fastdispatch, fastdispatch._router, fastdispatch._wsgi):
+for mod in (fastdispatch, fastdispatch.routing._router, fastdispatch._shortpath):
     assert os.path.realpath(mod.__file__).startswith(site + os.sep), mod.__file__
 assert r.CompiledRouter is not None
 assert r.Router is r.CompiledRouter, r.Router
-assert fastdispatch.app._call is fastdispatch._wsgi.call, fastdispatch.app._call
+assert fastdispatch.shortpath.call is fastdispatch._shortpath.call, fastdispatch.shortpath.call
 print("fastdispatch", fastdispatch.__version__, "from", os.path.dirname(fastdispatch.__file__))
-print("Router is CompiledRouter from", os.path.basename(fastdispatch._router.__file__), "and App.__call__ from", os.path.basename(fastdispatch._wsgi.__file__))
+print("Router is CompiledRouter from", os.path.basename(fastdispatch.routing._router.__file__), "and App.__call__ from", os.path.basename(fastdispatch._shortpath.__file__))
 EOF
 FASTDISPATCH_PURE=1 "$V/python" -c '
 import fastdispatch.routing as r

@@ -45,16 +45,16 @@ mkdir "$WORK/unpacked"
 tar xzf "$SDIST" -C "$WORK/unpacked"
 SRC=$(ls -d "$WORK"/unpacked/*/)
 SRC=${SRC%/}
-for f in src/_router.pyx src/_wsgi.pyx setup.py pyproject.toml LICENSE README.md PKG-INFO fastdispatch/py.typed \
+for f in src/_router.pyx src/_shortpath.pyx setup.py pyproject.toml LICENSE README.md PKG-INFO fastdispatch/py.typed \
          fastdispatch/__init__.py fastdispatch/routing/__init__.py tests/conftest.py tests/data/routes.json; do
     [ -f "$SRC/$f" ] || die "$f is missing from the sdist"
 done
-for f in src/_router.c src/_wsgi.c; do
+for f in src/_router.c src/_shortpath.c; do
     [ ! -e "$SRC/$f" ] || die "the sdist ships a generated $f (MANIFEST.in excludes it)"
 done
 BAD=$(cd "$SRC" && find . \( -name '*.so' -o -name '*.pyd' -o -name '*.pyc' -o -name __pycache__ \) -print)
 [ -z "$BAD" ] || die "the sdist ships binaries: $BAD"
-echo "contains src/_router.pyx, src/_wsgi.pyx, py.typed, LICENSE, README.md, tests/ ($(find "$SRC/tests" -name 'test_*.py' | wc -l) test files); no generated C, no binaries"
+echo "contains src/_router.pyx, src/_shortpath.pyx, py.typed, LICENSE, README.md, tests/ ($(find "$SRC/tests" -name 'test_*.py' | wc -l) test files); no generated C, no binaries"
 
 # A fresh venv with fastdispatch's runtime and [test] requirements from the
 # index (read from the sdist's PKG-INFO), then the given wheel with --no-index.
@@ -103,9 +103,10 @@ cd "$RUN"   # nothing here to import fastdispatch from but the venv
 import fastdispatch.routing as r, fastdispatch, os
 assert r.CompiledRouter is None, r.CompiledRouter
 assert r.Router is r.PythonRouter, r.Router
-assert not [f for f in os.listdir(os.path.dirname(fastdispatch.__file__)) if f.startswith(("_router.", "_wsgi."))]
-import fastdispatch.app, fastdispatch._wsgi_py
-assert fastdispatch.app._call is fastdispatch._wsgi_py.call
+here = os.path.dirname(fastdispatch.__file__)
+assert not [f for f in os.listdir(here) + os.listdir(os.path.join(here, "routing")) if f.startswith(("_router.", "_shortpath.")) and not f.endswith(".py")]
+import fastdispatch.shortpath, fastdispatch._shortpath_py
+assert fastdispatch.shortpath.call is fastdispatch._shortpath_py.call
 print("CompiledRouter is None, Router is PythonRouter, App.__call__ pure; from", os.path.dirname(fastdispatch.__file__))
 ' || die "the pure install does not use the pure-Python router"
 
@@ -145,11 +146,11 @@ case "$(basename "$COMPILED")" in *-none-any.whl) die "a pure wheel" ;; esac
 make_venv "$WORK/venv-cc" "$COMPILED"
 cd "$RUN"
 "$WORK/venv-cc/bin/python" -c '
-import fastdispatch.routing as r, fastdispatch._router as m, os
+import fastdispatch.routing as r, fastdispatch.routing._router as m, os
 assert r.CompiledRouter is not None
 assert r.Router is r.CompiledRouter, r.Router
-import fastdispatch.app, fastdispatch._wsgi as w
-assert fastdispatch.app._call is w.call
+import fastdispatch.shortpath as s, fastdispatch._shortpath as c
+assert s.call is c.call
 print("Router is CompiledRouter from", m.__file__)
 ' || die "the normal install does not use the compiled router"
 "$WORK/venv-cc/bin/python" -m pytest -c "$SRC/pyproject.toml" --rootdir "$RUN" -p no:cacheprovider -q \

@@ -1,9 +1,10 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""The compiled router: the twin of ``fastdispatch/_router_py.py``.
-
-Same node structure, field and function names, in the same order; read one
-against the other (the module docstring there explains the search).  What
-differs is speed: typed nodes, loops over the path's characters in C, the
+"""The compiled router, built as ``fastdispatch.routing._router``: the twin
+of ``fastdispatch/routing/_router_py.py`` (``CompiledRouter`` reads against
+``PythonRouter`` method by method; the search below against its Python
+twin, ``tests/reference_walk.py``, function by function: same node
+structure, field and function names, in the same order; the docstring there
+explains the search).  What differs from the walk is speed: typed nodes, loops over the path's characters in C, the
 built-in converters checked without regular expressions, and nothing
 allocated while searching: matched values are kept as (start, end) offsets
 into the path and cut out only for the rule that wins.
@@ -17,7 +18,7 @@ from libc.string cimport memchr, memcmp, memcpy
 
 from fastdispatch.routing.exceptions import MethodNotAllowed, NotFound, RequestRedirect
 from fastdispatch.routing.rules import C_IDENT, C_INT
-from fastdispatch.routing.table import RuleTable, method_map
+from fastdispatch.routing.table import RuleTable, is_automatic, method_map
 
 cdef extern from "Python.h":
     int PyUnicode_KIND(object o)
@@ -65,6 +66,12 @@ cdef struct Ctx:
     PyObject* leaf     # borrowed: the Leaf found
     Py_ssize_t* spans  # (start, end) of each value, in path order
     Py_ssize_t nspans
+    # the first Leaf passed whose method is automatic, and its spans: the
+    # rule Werkzeug matches for that method (MethodNotAllowed.automatic_match)
+    bint note_automatic
+    PyObject* automatic
+    Py_ssize_t* automatic_spans
+    Py_ssize_t automatic_nspans
 
 
 cdef class Leaf:
@@ -78,8 +85,11 @@ cdef class Leaf:
     cdef frozenset before
     cdef dict defaults
     cdef bint strict  # strict_slashes
+    # an automatic method of the rule (Flask's implicit OPTIONS): noted for
+    # the 405, never matched; only the trailing-slash redirect follows it
+    cdef bint automatic
 
-    def __init__(self, rule, frozenset before):
+    def __init__(self, rule, frozenset before, bint automatic):
         self.rule = rule
         self.endpoint = rule.endpoint
         self.names = rule.names
@@ -88,6 +98,7 @@ cdef class Leaf:
         self.before = before
         self.defaults = rule.defaults
         self.strict = rule.strict_slashes
+        self.automatic = automatic
 
 
 cdef class Node:
@@ -337,6 +348,13 @@ cdef set _have_set(Ctx* c):
     return have
 
 
+cdef inline void _note_automatic(Ctx* c, PyObject* hit) noexcept:
+    if c.note_automatic and c.automatic == NULL:
+        c.automatic = hit
+        memcpy(c.automatic_spans, c.spans, c.nspans * sizeof(Py_ssize_t))
+        c.automatic_nspans = c.nspans
+
+
 cdef inline Py_ssize_t _index(Node node, Py_UCS4 ch):
     cdef Py_ssize_t i
     for i in range(node.nkids):
@@ -368,9 +386,11 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
             c.nspans = mark
             hit = PyDict_GetItem(node.lax_by_method, <object>c.method)
             if hit != NULL:
-                _have_add(c, (<Leaf>hit).before)
-                c.leaf = hit
-                return FOUND
+                if not (<Leaf>hit).automatic:
+                    _have_add(c, (<Leaf>hit).before)
+                    c.leaf = hit
+                    return FOUND
+                _note_automatic(c, hit)
             _have_add(c, node.lax_methods)
             return NONE
         inner = False
@@ -378,10 +398,12 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
             if node.rules:
                 hit = PyDict_GetItem(node.by_method, <object>c.method)
                 if hit != NULL:
-                    leaf = <Leaf>hit
-                    _have_add(c, leaf.before)
-                    c.leaf = hit
-                    return FOUND
+                    if not (<Leaf>hit).automatic:
+                        leaf = <Leaf>hit
+                        _have_add(c, leaf.before)
+                        c.leaf = hit
+                        return FOUND
+                    _note_automatic(c, hit)
                 _have_add(c, node.all_methods)
             i = _index(node, u"/")
             if i >= 0:
@@ -391,8 +413,9 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
                     if hit != NULL:
                         if (<Leaf>hit).strict:
                             return SLASH
-                        c.leaf = hit  # strict_slashes=False: the rule itself
-                        return FOUND
+                        if not (<Leaf>hit).automatic:
+                            c.leaf = hit  # strict_slashes=False: the rule itself
+                            return FOUND
         else:
             i = _index(node, PyUnicode_READ(c.kind, c.data, pos))
             if i >= 0:
@@ -414,8 +437,9 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
                     if hit != NULL:
                         if (<Leaf>hit).strict:
                             return SLASH
-                        c.leaf = hit
-                        return FOUND
+                        if not (<Leaf>hit).automatic:
+                            c.leaf = hit
+                            return FOUND
         if node.ndyn == 0:
             return NONE
         end = _find(c, u"/", pos)
@@ -558,7 +582,7 @@ cdef inline bint _is_upper_ascii(str s):
 cdef tuple _leaves(list rules):
     """method_map's answer with a Leaf for each method."""
     by_method, all_methods = method_map(rules)
-    return {m: Leaf(hit[0], hit[1]) for m, hit in by_method.items()}, all_methods
+    return {m: Leaf(hit[0], hit[1], is_automatic(m, hit)) for m, hit in by_method.items()}, all_methods
 
 
 cdef class CompiledRouter:
@@ -600,7 +624,7 @@ cdef class CompiledRouter:
     def match(self, str method not None, str path not None):
         cdef Leaf leaf
         cdef Ctx c
-        cdef Py_ssize_t stack_spans[2 * STACK_VALUES]
+        cdef Py_ssize_t stack_spans[4 * STACK_VALUES]
         cdef int r
         cdef dict params
         if not _is_upper_ascii(method):
@@ -614,9 +638,12 @@ cdef class CompiledRouter:
         c.nspans = 0
         c.spans = stack_spans
         if self._max_values > STACK_VALUES:
-            c.spans = <Py_ssize_t*>PyMem_Malloc(2 * self._max_values * sizeof(Py_ssize_t))
+            c.spans = <Py_ssize_t*>PyMem_Malloc(4 * self._max_values * sizeof(Py_ssize_t))
             if c.spans == NULL:
                 raise MemoryError()
+        c.note_automatic = True
+        c.automatic = NULL
+        c.automatic_spans = c.spans + 2 * max(self._max_values, STACK_VALUES)
         try:
             r = _search(self._root, path, &c)
             if r == SLASH:
@@ -624,6 +651,7 @@ cdef class CompiledRouter:
             if r == NONE and self.merge_slashes and "//" in path:
                 # Werkzeug's second try: a match with the slashes merged redirects there
                 merged = _SLASHES.sub("/", path)
+                c.note_automatic = False  # its spans are in the other path
                 r = _search(self._root, merged, &c)
                 if r == SLASH:
                     raise RequestRedirect(merged + "/")
@@ -639,9 +667,19 @@ cdef class CompiledRouter:
                             raise RequestRedirect(target)
                     return leaf.endpoint, params
             have = _have_set(&c)
-            if have:
-                raise MethodNotAllowed(have, method, path)
-            raise NotFound(path)
+            if not have:
+                raise NotFound(path)
+            e = MethodNotAllowed(have, method, path)
+            if c.automatic != NULL:
+                leaf = <Leaf>c.automatic
+                memcpy(c.spans, c.automatic_spans, c.automatic_nspans * sizeof(Py_ssize_t))
+                c.kind = PyUnicode_KIND(path)  # a merged path's second search may have replaced them
+                c.data = PyUnicode_DATA(path)
+                params = _convert(leaf, path, &c)
+                if params is None:
+                    raise NotFound(path)  # a converter refused: Werkzeug's 404
+                e.automatic_match = (leaf.endpoint, params)
+            raise e
         finally:
             if c.have != NULL:
                 Py_DECREF(<object>c.have)

@@ -4,6 +4,7 @@ import pathlib
 
 import pytest
 
+from fastdispatch import App, _shortpath_py
 from fastdispatch.routing import CompiledRouter, PythonRouter
 
 DATA = pathlib.Path(__file__).parent / "data"
@@ -28,6 +29,19 @@ def router_cls(request):
 @pytest.fixture
 def router(router_cls):
     return router_cls()
+
+
+class PureApp(App):
+    """``App`` on the pure short path, whichever twin the selector chose."""
+
+    __call__ = _shortpath_py.call
+
+
+@pytest.fixture
+def app_cls(router_cls):
+    """The app class of the twin ``router_cls`` is: every app test runs on
+    both, each with its router and its short path (the same parameter)."""
+    return App if router_cls is CompiledRouter else PureApp
 
 
 def load_routes(name):

@@ -26,7 +26,7 @@ from hypothesis import given
 
 from fastdispatch.routing import BaseConverter, CompiledRouter, PythonRouter
 
-from fastdispatch._router_py import match_by_walk
+from .reference_walk import WalkRouter
 
 from .oracle import WerkzeugOracle, describe, outcome, typed
 from .test_werkzeug_diff import EvenConverter, HexConverter
@@ -240,19 +240,9 @@ def build_all(table, converters=None):
         assert bad is None, f"{cls.__name__} refuses {accepted[bad][0]!r}, which PythonRouter accepted ({type(router).__name__}: {router})"
         routers[name] = router
         if cls is PythonRouter:
-            routers[name + " walk"] = Walk(router)
+            # the reference walk (the compiled search in Python) on its rules
+            routers["walk"] = WalkRouter.of(router)
     return accepted, routers
-
-
-class Walk:
-    """The pure router's tree walk (``_lookup``), the reference its
-    generated code is held to."""
-
-    def __init__(self, router):
-        self.router = router
-
-    def match(self, method, path):
-        return match_by_walk(self.router, method, path)
 
 
 def check(table, requests, converters=None):

@@ -377,24 +377,20 @@ def test_adversarial_paths(router, path):
 def test_match_by_split_functions(monkeypatch, rules, method, path, expected):
     """The pure router compiles its rules to nested ifs; where nesting gets
     too deep a subtree becomes a function of its own. Force that everywhere."""
-    from fastdispatch import _codegen_py
-    from fastdispatch.routing import PythonRouter
+    from fastdispatch.routing import PythonRouter, _codegen
 
-    monkeypatch.setattr(_codegen_py, "_MAX_INDENT", 0)
+    monkeypatch.setattr(_codegen, "_MAX_INDENT", 0)
     router = make(PythonRouter, *rules)
     assert outcome(router, method, path) == expected
-    assert "r = _s1(parts, n, method, have" in (router._matcher or router._compile()).source
+    assert "r = _s1(parts, n, method, have" in router.source
 
 
 @pytest.mark.parametrize("rules, method, path, expected", CASES)
 def test_match_by_walk(rules, method, path, expected):
-    """The pure router's tree walk, the reference for its generated code."""
-    from fastdispatch._router_py import match_by_walk
-    from fastdispatch.routing import PythonRouter
+    """The reference walk (the compiled search in Python) on the same table."""
+    from .reference_walk import WalkRouter
 
-    router = make(PythonRouter, *rules)
-    walk = type("Walk", (), {"match": lambda self, m, p: match_by_walk(router, m, p)})()
-    assert outcome(walk, method, path) == expected
+    assert outcome(make(WalkRouter, *rules), method, path) == expected
 
 
 def test_deep_rules_split_the_generated_code(router_cls):
@@ -418,9 +414,50 @@ def test_automatic_methods_do_not_clash(router):
     # Flask adds OPTIONS to every rule; two views on one path must not clash on it
     router.add("/r", "read", methods=["GET", "OPTIONS"], automatic=["OPTIONS"])
     router.add("/r", "write", methods=["POST", "OPTIONS"], automatic=["options"])
-    assert router.match("OPTIONS", "/r") == ("read", {})
     with pytest.raises(ValueError, match="duplicates"):
         router.add("/r", "again", methods=["POST"])
+
+
+def test_automatic_methods_are_noted_never_matched(router):
+    """An automatic method (Flask's implicit OPTIONS) is a 405 whose
+    ``allowed`` holds it, which the app answers; an explicit one, even of a
+    later rule, matches; the trailing-slash redirect follows it too."""
+    router.add("/r", "read", methods=["GET", "OPTIONS"], automatic=["OPTIONS"])
+    router.add("/r", "write", methods=["POST", "OPTIONS"], automatic=["OPTIONS"])
+    with pytest.raises(MethodNotAllowed) as info:
+        router.match("OPTIONS", "/r")
+    assert info.value.allowed == {"GET", "HEAD", "POST", "OPTIONS"}
+    assert info.value.valid_methods == ["GET", "HEAD", "OPTIONS", "POST"]
+    router.add("/<x>", "item", methods=["GET", "OPTIONS"], automatic=["OPTIONS"])
+    router.add("/<x>", "preflight", methods=["OPTIONS"])
+    assert router.match("OPTIONS", "/y") == ("preflight", {"x": "y"})
+    router.add("/d/", "dir", methods=["GET", "OPTIONS"], automatic=["OPTIONS"])
+    with pytest.raises(RequestRedirect):
+        router.match("OPTIONS", "/d")
+    router.add("/lax/<int:n>/", "lax", methods=["GET", "OPTIONS"], automatic=["OPTIONS"], strict_slashes=False)
+    assert router.match("GET", "/lax/1") == ("lax", {"n": 1})
+    with pytest.raises(MethodNotAllowed) as info:
+        router.match("OPTIONS", "/lax/1/")
+    assert info.value.automatic_match == ("lax", {"n": 1})
+    with pytest.raises(NotFound):
+        router.match("OPTIONS", "/lax/1")  # nothing noted without the slash, as Werkzeug's "--"
+
+
+def test_automatic_match_is_the_rule_werkzeug_matches(router):
+    """The 405 of an automatic method names the first rule that has it
+    (the one Werkzeug matches for Flask) and its converted values."""
+    router.add("/u/<int:id>", "user", methods=["GET", "OPTIONS"], automatic=["OPTIONS"], defaults={"fmt": "json"})
+    router.add("/u/<name>", "named", methods=["PUT", "OPTIONS"], automatic=["OPTIONS"])
+    with pytest.raises(MethodNotAllowed) as info:
+        router.match("OPTIONS", "/u/7")
+    assert info.value.automatic_match == ("user", {"id": 7, "fmt": "json"})
+    assert info.value.allowed == {"GET", "HEAD", "PUT", "OPTIONS"}
+    with pytest.raises(MethodNotAllowed) as info:
+        router.match("OPTIONS", "/u/ada")
+    assert info.value.automatic_match == ("named", {"name": "ada"})
+    with pytest.raises(MethodNotAllowed) as info:
+        router.match("POST", "/u/7")
+    assert info.value.automatic_match is None
 
 
 def test_is_endpoint_expecting(router):

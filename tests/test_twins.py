@@ -13,6 +13,7 @@ import fastdispatch.routing as routing
 
 from .conftest import PURE_INSTALL, load_routes
 from .invariants import check_tree
+from .reference_walk import WalkRouter
 
 
 def _selected(env_value):
@@ -20,28 +21,27 @@ def _selected(env_value):
     env.pop("FASTDISPATCH_PURE", None)
     if env_value is not None:
         env["FASTDISPATCH_PURE"] = env_value
-    # App's base (its call slot) must come from the same twin as _call
+    # App's base (its call slot) must come from the twin the selector chose
     code = (
-        "import fastdispatch.routing as r, fastdispatch.app as a; "
+        "import fastdispatch.routing as r, fastdispatch.app as a, fastdispatch.shortpath as s; "
         "base = [c.__module__ for c in a.App.__mro__ if c.__name__ == 'WSGICallable']; "
-        "assert base == [a._call.__module__], base; "
-        "print(r.Router.__name__, r.Router.__module__, a._call.__module__)"
+        "assert base == [s.call.__module__] == [s.ShortPathState.__module__], base; "
+        "print(r.Router.__name__, r.Router.__module__, s.call.__module__)"
     )
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
 
 
 @pytest.mark.skipif(PURE_INSTALL, reason="installed with FASTDISPATCH_NO_EXTENSIONS=1")
 def test_compiled_router_is_loaded_by_default():
-    assert routing.CompiledRouter is not None, "fastdispatch._router was not built"
-    import fastdispatch._router as ext
+    assert routing.CompiledRouter is not None, "fastdispatch.routing._router was not built"
+    import fastdispatch._shortpath as shortpath_ext
+    import fastdispatch.routing._router as ext
 
     assert ext.__file__.endswith((".so", ".pyd")), ext.__file__
-    assert routing.CompiledRouter.__module__ == "fastdispatch._router"
-    import fastdispatch._wsgi as wsgi_ext
-
-    assert wsgi_ext.__file__.endswith((".so", ".pyd")), wsgi_ext.__file__
-    assert _selected(None) == ["CompiledRouter", "fastdispatch._router", "fastdispatch._wsgi"]
-    assert _selected("0") == ["CompiledRouter", "fastdispatch._router", "fastdispatch._wsgi"]
+    assert routing.CompiledRouter.__module__ == "fastdispatch.routing._router"
+    assert shortpath_ext.__file__.endswith((".so", ".pyd")), shortpath_ext.__file__
+    assert _selected(None) == ["CompiledRouter", "fastdispatch.routing._router", "fastdispatch._shortpath"]
+    assert _selected("0") == ["CompiledRouter", "fastdispatch.routing._router", "fastdispatch._shortpath"]
     from fastdispatch import App
 
     # a call slot in C, not a Python-level __call__
@@ -49,15 +49,16 @@ def test_compiled_router_is_loaded_by_default():
 
 
 def test_pure_switch():
-    assert _selected("1") == ["PythonRouter", "fastdispatch._router_py", "fastdispatch._wsgi_py"]
+    assert _selected("1") == ["PythonRouter", "fastdispatch.routing._router_py", "fastdispatch._shortpath_py"]
 
 
 @pytest.mark.parametrize("table", ["github", "static"])
-def test_twins_build_the_same_tree(table):
+def test_compiled_router_builds_the_reference_tree(table):
+    """The compiled router's tree is the reference walk's, node for node."""
     if routing.CompiledRouter is None:
-        pytest.fail("fastdispatch._router was not built") if not PURE_INSTALL else pytest.skip("pure install")
+        pytest.fail("fastdispatch.routing._router was not built") if not PURE_INSTALL else pytest.skip("pure install")
     trees = []
-    for cls in (routing.PythonRouter, routing.CompiledRouter):
+    for cls in (WalkRouter, routing.CompiledRouter):
         router = cls()
         for method, rule in load_routes(table):
             router.add(rule, f"{method} {rule}", methods=[method])

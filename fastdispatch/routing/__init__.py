@@ -1,16 +1,15 @@
 """Routing: Werkzeug's rule syntax and matching semantics on a radix tree.
 
-``Router`` is the compiled ``CompiledRouter`` unless the extension is
-missing or ``FASTDISPATCH_PURE=1`` was set when this module was imported;
-then it is ``PythonRouter``.  Both behave identically (the test suite runs
-every test on both, and a differential test compares them).
+The package holds the router twins (``_router``, compiled from
+``src/_router.pyx``, and ``_router_py``), the code generator of the pure
+one (``_codegen``), their selector (``router``: ``Router`` is one of the
+two), and what both share: rule parsing (``rules``), registration and URL
+building (``table``), converters and exceptions.  Nothing here imports the
+app or the request and response wrappers.
 """
 
 from __future__ import annotations
 
-import os
-
-from .._router_py import PythonRouter
 from .converters import (
     DEFAULT_CONVERTERS,
     AnyConverter,
@@ -23,17 +22,8 @@ from .converters import (
     ValidationError,
 )
 from .exceptions import BuildError, MethodNotAllowed, NotFound, RequestRedirect, RoutingException
+from .router import CompiledRouter, PythonRouter, Router
 from .table import RuleInfo
-
-try:
-    from .._router import CompiledRouter
-except ImportError:  # built without the extension (no compiler, or FASTDISPATCH_NO_EXTENSIONS=1)
-    CompiledRouter = None  # type: ignore[assignment,misc]
-
-if CompiledRouter is None or os.environ.get("FASTDISPATCH_PURE", "0") not in ("", "0"):
-    Router = PythonRouter
-else:
-    Router = CompiledRouter  # type: ignore[assignment,misc]
 
 __all__ = [
     "Router",

@@ -127,12 +127,30 @@ def method_map(rules: list[Rule]) -> tuple[dict[str, tuple[Rule, frozenset]], fr
     """For the rules ending at one tree node, in registration order: method ->
     (the first rule allowing it, the methods of the rules before it), and all
     their methods.  Werkzeug walks the list; the methods of the rules it
-    passes over are what a later 405 reports, so they travel with the rule."""
+    passes over are what a later 405 reports, so they travel with the rule.
+
+    A rule's automatic methods (Flask's implicit OPTIONS) give way to a
+    later rule's explicit one, and are mapped only where no rule has the
+    method explicitly.  They never match a request: the search notes them
+    for the 405 (``MethodNotAllowed.allowed``, which the app answers an
+    automatic OPTIONS from) and only the trailing-slash redirect follows
+    them (``is_automatic``).
+    """
     by_method: dict[str, tuple[Rule, frozenset]] = {}
+    automatic: dict[str, tuple[Rule, frozenset]] = {}
     seen: set[str] = set()
     for r in rules:
         for m in r.methods:
-            if m not in by_method:
-                by_method[m] = (r, frozenset(seen))
+            target = by_method if m in r.explicit else automatic
+            if m not in target:
+                target[m] = (r, frozenset(seen))
         seen |= r.methods
+    for m, hit in automatic.items():
+        by_method.setdefault(m, hit)
     return by_method, frozenset(seen)
+
+
+def is_automatic(method: str, hit: tuple[Rule, frozenset]) -> bool:
+    """Whether ``method_map``'s entry for ``method`` is an automatic method
+    of its rule: noted, never matched."""
+    return method not in hit[0].explicit

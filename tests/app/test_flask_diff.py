@@ -60,9 +60,9 @@ def flask_ns() -> SimpleNamespace:
     )
 
 
-def fastdispatch_ns(router_cls: type) -> SimpleNamespace:
+def fastdispatch_ns(router_cls: type, app_cls: type) -> SimpleNamespace:
     return SimpleNamespace(
-        App=fastdispatch.App,
+        App=app_cls,
         Blueprint=fastdispatch.Blueprint,
         request=fastdispatch.request,
         g=fastdispatch.g,
@@ -81,10 +81,10 @@ def fastdispatch_ns(router_cls: type) -> SimpleNamespace:
 
 
 @pytest.fixture(params=["hooks", "nohooks"])
-def apps(router_cls: type, request: pytest.FixtureRequest) -> tuple[t.Any, t.Any]:
+def apps(router_cls: type, app_cls: type, request: pytest.FixtureRequest) -> tuple[t.Any, t.Any]:
     hooks = request.param == "hooks"
     fl = make_app(flask_ns(), hooks=hooks)
-    fd = make_app(fastdispatch_ns(router_cls), hooks=hooks)
+    fd = make_app(fastdispatch_ns(router_cls, app_cls), hooks=hooks)
     assert isinstance(fd.url_map, router_cls)
     return fl, fd
 
@@ -891,10 +891,10 @@ PORTING = [
 
 
 @pytest.mark.parametrize("feature", PORTING)
-def test_feature_ports(router_cls: type, feature: str) -> None:
+def test_feature_ports(router_cls: type, app_cls: type, feature: str) -> None:
     """Common Flask API beyond ``make_app``: the app must build and answer
     as Flask's does."""
     fl, paths = make_porting_app(flask_ns(), feature)
-    fd, _ = make_porting_app(fastdispatch_ns(router_cls), feature)
+    fd, _ = make_porting_app(fastdispatch_ns(router_cls, app_cls), feature)
     steps = [GET(p) for p in paths]
     assert run_steps(fd, fd_client(fd), steps) == run_steps(fl, fl.test_client(), steps)

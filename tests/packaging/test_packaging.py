@@ -100,7 +100,7 @@ def test_sdist_contents(sdist):
         names = {n[len(prefix):] for n in tar.getnames() if n.startswith(prefix)}
     for required in [
         "src/_router.pyx",
-        "src/_wsgi.pyx",
+        "src/_shortpath.pyx",
         "fastdispatch/py.typed",
         "fastdispatch/__init__.py",
         "fastdispatch/routing/__init__.py",
@@ -114,7 +114,7 @@ def test_sdist_contents(sdist):
     ]:
         assert required in names, f"{required} missing from {sdist.name}"
     # The C file is generated from the .pyx at build time, never shipped stale.
-    assert "src/_router.c" not in names and "src/_wsgi.c" not in names
+    assert "src/_router.c" not in names and "src/_shortpath.c" not in names
     assert not [n for n in names if n.endswith((".so", ".pyd", ".pyc")) or "__pycache__" in n]
 
 

@@ -1,15 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""The request path an app takes while nothing hooks in, compiled: the twin
-of ``fastdispatch/_wsgi_py.py`` (same names, same order; read one against
-the other).
-
-``call`` is ``App.__call__`` (the call slot of ``WSGICallable``, App's
-base).  It routes first and builds nothing for a request it cannot finish
-itself: a routing error (404, 405, a redirect), an automatic OPTIONS, a path
-that is not ASCII, or an app with hooks or overrides (``App._fast_state``
-says which) goes to ``App.wsgi_app``, the full pipeline, which routes
-again.  An app whose router is not the compiled one takes the pure twin, so
-that "pure" means pure throughout.
+"""The short request path, compiled (built as ``fastdispatch._shortpath``):
+the twin of ``fastdispatch/_shortpath_py.py`` (same names, same order; read
+one against the other; the docstring there says what it does);
+``fastdispatch.shortpath`` picks one.  It works with either router.
 """
 
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
@@ -19,9 +12,10 @@ from cpython.ref cimport Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_AsUTF8String
 from libc.string cimport memcmp, memcpy
 
-from fastdispatch._wsgi_py import _TEXT_HTML as _text_html_py, call as _call_py
 from fastdispatch.ctx import _cv as _cv_py
-from fastdispatch.request import Request
+from fastdispatch.environ import _wsgi_decode
+from fastdispatch.http import TEXT_HTML as _text_html_py
+from fastdispatch.request import SHORT_PATH_SLOTS, Request
 from fastdispatch.routing import RoutingException
 
 cdef extern from "Python.h":
@@ -49,10 +43,17 @@ cdef Py_ssize_t _slot(str name) except -1:
     return (<PyMemberDescrObject*><PyObject*>descr).d_member.offset
 
 
+#: the Request slots _new_request fills: the contract with ``Request``
+#: (``request.SHORT_PATH_SLOTS``, every slot but ``__dict__``), checked here
+#: as the module loads and by tests/app/test_request.py
+FILLED_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded")
+if FILLED_SLOTS != SHORT_PATH_SLOTS or set(Request.__slots__) != {*FILLED_SLOTS, "__dict__"}:
+    raise TypeError(f"Request's slots {Request.__slots__} are not those the short path fills, {FILLED_SLOTS}")
+
 # PERF: a Request is made as object.__new__ makes it, then its five slots
 # written where they live: no Python-level call, no attribute machinery.
-# Subclasses inherit the offsets; _fast_state sends classes with their own
-# __init__ or __new__ to the full path.
+# Subclasses inherit the offsets; _short_path_state sends classes with their
+# own __init__ or __new__ to the full path.
 cdef Py_ssize_t _ENVIRON = _slot("environ")
 cdef Py_ssize_t _APP = _slot("app")
 cdef Py_ssize_t _ENDPOINT = _slot("endpoint")
@@ -105,6 +106,24 @@ cdef tuple _content_length(Py_ssize_t n):
     return ("Content-Length", text)
 
 
+cdef class ShortPathState:
+    """What ``App._short_path_state`` worked out for ``call``: the twin's
+    docstring says what each field means."""
+
+    cdef readonly bint matches, serves, text
+    cdef readonly object match
+    cdef readonly dict views
+    cdef readonly type request_class
+
+    def __init__(self, bint matches, bint serves, bint text, match, dict views not None, type request_class not None):
+        self.matches = matches
+        self.serves = serves
+        self.text = text
+        self.match = match
+        self.views = views
+        self.request_class = request_class
+
+
 def call(WSGICallable app not None, dict environ not None, start_response):
     return _call(app, environ, start_response)
 
@@ -115,10 +134,10 @@ cdef class WSGICallable:
     PERF: a call slot of the type's own, which a Python subclass inherits as
     it is; a ``__call__`` in a Python class costs each request a method
     lookup and an argument tuple repacked (more than the view's own call).
-    ``_fast`` (``App._fast_state``'s answer, None until worked out) is a C
+    ``_fast`` (the app's ``ShortPathState``, None until worked out) is a C
     field for the same reason: read per request without an attribute lookup."""
 
-    cdef public tuple _fast
+    cdef public ShortPathState _fast
 
     def __call__(self, dict environ not None, start_response):
         return _call(self, environ, start_response)
@@ -127,45 +146,43 @@ cdef class WSGICallable:
 cdef object _call(app, dict environ, start_response):
     # app: a WSGICallable (the callers' argument types say so)
     cdef PyObject* hit
-    cdef tuple state = (<WSGICallable>app)._fast or app._fast_state()
-    if not state[0]:
+    cdef ShortPathState state = (<WSGICallable>app)._fast or app._short_path_state()
+    if not state.matches:
         return app.wsgi_app(environ, start_response)
-    if not state[6]:  # the pure router: the pure path
-        return _call_py(app, environ, start_response)
-    match = state[2]
     # PERF: straight from the environ; the router upper-cases the method
-    # itself.  Paths that are not ASCII need decoding: wsgi_app does it.
+    # itself.  Paths that are not ASCII are WSGI's latin-1: decoded first.
     hit = PyDict_GetItem(environ, "REQUEST_METHOD")
     method = <object>hit if hit != NULL else "GET"
     hit = PyDict_GetItem(environ, "PATH_INFO")
     path = <object>hit if hit != NULL else ""
-    if type(path) is not str or not PyUnicode_IS_ASCII(path):
-        return app.wsgi_app(environ, start_response)
+    if type(path) is not str:
+        return app.wsgi_app(environ, start_response)  # not WSGI: the pipeline says why
+    if not PyUnicode_IS_ASCII(path):
+        path = _wsgi_decode(path)
     try:
-        endpoint, args = match(method, path)
-    except RoutingException:
-        return app.wsgi_app(environ, start_response)
-    if (PyUnicode_GET_LENGTH(method) == 7 and endpoint in <set>state[4]
-            and (_is(method, "OPTIONS") or method.upper() == "OPTIONS")):
-        return app.wsgi_app(environ, start_response)
-    req = _new_request(<type>state[5], environ, app, endpoint, args)
+        endpoint, args = state.match(method, path)
+    except RoutingException as e:
+        return app.dispatch_matched(environ, start_response, None, None, e)
+    if not state.serves:
+        return app.dispatch_matched(environ, start_response, endpoint, args, None)
+    req = _new_request(state.request_class, environ, app, endpoint, args)
     token = PyContextVar_Set(_cv, req)
     try:
         try:
             try:
                 # PERF: the params dict handed over as it is, as CPython's
                 # f(**d) does for a dict (Cython's f(**d) copies it first)
-                rv = PyObject_Call((<dict>state[3])[endpoint], (), args)
+                rv = PyObject_Call(state.views[endpoint], (), args)
             except Exception as e:
-                rv = app._handle_user_exception(req, e)
+                rv = app.handle_user_exception(e)
             # PERF: the common view returns text: no Response object.
             if type(rv) is str:
                 body = PyUnicode_AsUTF8String(rv)
                 start_response("200 OK", [_TEXT_HTML, _content_length(len(body))])
                 return [] if _is(method, "HEAD") else [body]  # as Werkzeug's Response: the environ's own value
-            response = app._finalize(req, rv)
+            response = app.finalize_request(rv)
         except Exception as e:
-            response = app._handle_exception(req, e)
+            response = app.handle_exception(e)
         return response(environ, start_response)
     finally:
         if _get(req, _FORM_LOADED) != Py_False:

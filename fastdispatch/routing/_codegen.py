@@ -19,10 +19,11 @@ accepts, a subtree becomes a function of its own, called from its parent.
 
 from __future__ import annotations
 
+import linecache
 import typing as t
 
-from .routing.rules import K_ANY, K_FLOAT, K_INT, K_PATH, K_REGEX, K_STRING, K_UUID, Part, Rule
-from .routing.table import method_map
+from .rules import K_ANY, K_FLOAT, K_INT, K_PATH, K_REGEX, K_STRING, K_UUID, Part, Rule
+from .table import is_automatic, method_map
 
 # CPython refuses more than 100 levels of indentation; a segment takes up to 4.
 _MAX_INDENT = 80
@@ -82,11 +83,13 @@ class _Gen:
         self.lines: list[str] = []
         self.nfuncs = 0
 
-    def const(self, value: t.Any) -> str:
+    def const(self, value: t.Any, what: str) -> str:
+        """The name the generated code reads ``value`` by: what it holds and
+        a number (``ENDPOINT_BY_METHOD_3``), one name per object."""
         name = self.ids.get(id(value))
         if name is None:
-            name = self.ids[id(value)] = f"_k{len(self.ids)}"
-            self.consts[name] = value
+            name = self.ids[id(value)] = f"{what}_{len(self.ids)}"
+            self.consts[name] = value  # which keeps it alive while its id is a key
         return name
 
     def emit(self, indent: int, line: str) -> None:
@@ -94,7 +97,7 @@ class _Gen:
 
     def function(self, name: str, state: State, pos: int, vals: list[str]) -> None:
         outer, self.lines = self.lines, []
-        self.emit(0, f"def {name}({', '.join(['parts', 'n', 'method', 'have', *vals])}):")
+        self.emit(0, f"def {name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])}):")
         self.state(state, pos, 1, vals, top=True)
         self.emit(1, "return None")
         self.funcs.append(self.lines)
@@ -108,7 +111,7 @@ class _Gen:
             self.nfuncs += 1
             name = f"_s{self.nfuncs}"
             self.function(name, state, pos, vals)
-            w(ind, f"r = {name}({', '.join(['parts', 'n', 'method', 'have', *vals])})")
+            w(ind, f"r = {name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])})")
             w(ind, "if r is not None:")
             w(ind + 1, "return r")
         elif pos == END:
@@ -137,33 +140,44 @@ class _Gen:
         w = self.emit
         if state.rules:
             by_method, all_methods = method_map(state.rules)
+            self.automatic(by_method, ind, vals)
+            by_method = {m: hit for m, hit in by_method.items() if not is_automatic(m, hit)}
             names = {r.names for r in state.rules}
             if not self.rule_answers and len(names) == 1 and all(r.all_ident and r.endpoint is not None for r in state.rules):
                 # PERF: the answer built here, the params as a dict display
                 ends = {m: hit[0].endpoint for m, hit in by_method.items()}
                 params = ", ".join(f"{name!r}: {v}" for name, v in zip(names.pop(), vals))
-                w(ind, f"e = {self.const(ends)}.get(method)")
+                w(ind, f"e = {self.const(ends, 'ENDPOINT_BY_METHOD')}.get(method)")
                 w(ind, "if e is not None:")
                 w(ind + 1, f"return e, {{{params}}}")
             else:
-                w(ind, f"hit = {self.const(by_method)}.get(method)")
+                w(ind, f"hit = {self.const(by_method, 'RULE_BY_METHOD')}.get(method)")
                 w(ind, "if hit is not None:")
                 w(ind + 1, f"return _finish(hit, ({''.join(v + ', ' for v in vals)}), have)")
-            w(ind, f"have.append({self.const(all_methods)})")
+            w(ind, f"have.append({self.const(all_methods, 'METHODS')})")
         slash = state.static.get("")
         if slash is not None and slash.rules:
             # the first rule with the method decides: strict slashes
-            # redirect, strict_slashes=False matches here (no methods noted)
+            # redirect (automatic methods too), strict_slashes=False matches
+            # here (no methods noted)
             by_method, _ = method_map(slash.rules)
             strict = frozenset(m for m, (r, _) in by_method.items() if r.strict_slashes)
-            lax = {m: (r, frozenset()) for m, (r, _) in by_method.items() if not r.strict_slashes}
+            lax = {m: (r, frozenset()) for m, (r, _) in by_method.items() if not r.strict_slashes and not is_automatic(m, (r, _))}
             if strict:
-                w(ind, f"if method in {self.const(strict)}:")
+                w(ind, f"if method in {self.const(strict, 'SLASH_METHODS')}:")
                 w(ind + 1, "raise _SlashRequired")
             if lax:
-                w(ind, f"hit = {self.const(lax)}.get(method)")
+                w(ind, f"hit = {self.const(lax, 'LAX_RULE_BY_METHOD')}.get(method)")
                 w(ind, "if hit is not None:")
                 w(ind + 1, f"return _finish(hit, ({''.join(v + ', ' for v in vals)}), have)")
+
+    def automatic(self, by_method: dict[str, tuple[Rule, frozenset]], ind: int, vals: list[str]) -> None:
+        """The first rule passed whose method is automatic, noted in ``auto``
+        (``MethodNotAllowed.automatic_match``), unless one was already."""
+        automatic = {m: hit for m, hit in by_method.items() if is_automatic(m, hit)}
+        if automatic:
+            self.emit(ind, f"if not auto and method in {self.const(automatic, 'AUTOMATIC_RULE_BY_METHOD')}:")
+            self.emit(ind + 1, f"auto.append(({self.const(automatic, 'AUTOMATIC_RULE_BY_METHOD')}[method], ({''.join(v + ', ' for v in vals)})))")
 
     def lax(self, rules: list[Rule], pos: int, ind: int, vals: list[str]) -> None:
         """Werkzeug's last resort where only a trailing slash is left: the
@@ -173,10 +187,12 @@ class _Gen:
         w = self.emit
         by_method, all_methods = method_map(rules)
         w(ind, f"if n == {pos + 1} and not parts[{pos}]:")
-        w(ind + 1, f"hit = {self.const(by_method)}.get(method)")
+        self.automatic(by_method, ind + 1, vals)
+        by_method = {m: hit for m, hit in by_method.items() if not is_automatic(m, hit)}
+        w(ind + 1, f"hit = {self.const(by_method, 'LAX_RULE_BY_METHOD')}.get(method)")
         w(ind + 1, "if hit is not None:")
         w(ind + 2, f"return _finish(hit, ({''.join(v + ', ' for v in vals)}), have)")
-        w(ind + 1, f"have.append({self.const(all_methods)})")
+        w(ind + 1, f"have.append({self.const(all_methods, 'METHODS')})")
 
     def segment(self, state: State, pos: int, ind: int, vals: list[str]) -> None:
         """Segments left: the static child for this one, then the dynamic parts."""
@@ -188,7 +204,7 @@ class _Gen:
             # chain of string comparisons
             k = f"k{pos}"
             index = {seg: i for i, (seg, _) in enumerate(kids)}
-            self.emit(ind, f"{k} = {self.const(index)}.get({s}, -1)")
+            self.emit(ind, f"{k} = {self.const(index, 'SEGMENT_INDEX')}.get({s}, -1)")
             self.dispatch(k, list(enumerate(kids)), pos, ind, vals)
         else:
             for i, (seg, child) in enumerate(kids):
@@ -226,7 +242,7 @@ class _Gen:
             if part.final:
                 target = f"r{pos}"
                 w(ind, f"{target} = '/'.join(parts[{pos}:])")
-            w(ind, f"{m} = {self.const(part.regex)}.match({target})")
+            w(ind, f"{m} = {self.const(part.regex, 'REGEX')}.match({target})")
             w(ind, f"if {m} is not None:")
             assert part.regex is not None
             groups = [part.regex.groupindex[f"__werkzeug_{i}"] for i in range(part.nconv)]
@@ -253,7 +269,7 @@ class _Gen:
             elif kind == K_INT:
                 test = f"({s}[1:] if {s}[:1] == '-' else {s}).isdecimal()" if part.signed else f"{s}.isdecimal()"
             elif kind == K_ANY:
-                test = f"{s} in {self.const(part.items)}"
+                test = f"{s} in {self.const(part.items, 'ANY_OF')}"
             elif kind == K_FLOAT:
                 test = f"_check_float({s}, {part.signed})"
             else:
@@ -263,14 +279,18 @@ class _Gen:
             self.state(child, pos + 1, ind + 1, vals + [s])
 
 
-def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict, rule_answers: bool = False) -> t.Callable:
-    """``match(parts, n, method, have) -> (endpoint, params) | None | False``
-    for ``parts = path.split("/")`` of a path starting with "/" (or empty):
-    None where no rule matches, False where a converter refused a value (the
-    search is over); the methods of rules passed over are appended to the
-    list ``have``.  Raises ``slash_required`` where Werkzeug redirects to
+def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict, rule_answers: bool = False, filename: str = "<fastdispatch routes>") -> t.Callable:
+    """``match(parts, n, method, have, auto) -> (endpoint, params) | None |
+    False`` for ``parts = path.split("/")`` of a path starting with "/" (or
+    empty): None where no rule matches, False where a converter refused a
+    value (the search is over); the methods of rules passed over are
+    appended to the list ``have``, and the first rule passed whose method is
+    automatic to ``auto``, as ``((rule, before), values)``.  Raises ``slash_required`` where Werkzeug redirects to
     the trailing slash.  With ``rule_answers``, every answer is what
-    ``helpers["_finish"]`` makes of the rule found (none inlined)."""
+    ``helpers["_finish"]`` makes of the rule found (none inlined).
+
+    The source is registered with ``linecache`` under ``filename``, so
+    tracebacks and pdb show its lines; ``match.source`` holds it too."""
     root = build_states(rules)
     # every rule starts with "/": its first segment is the "" before it
     assert not root.dynamic and set(root.static) <= {""}
@@ -278,7 +298,8 @@ def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict, 
     gen.function("match", root.static.get("", State()), 1, [])
     source = "\n\n".join("\n".join(lines) for lines in reversed(gen.funcs)) + "\n"
     namespace = dict(gen.consts)
-    exec(compile(source, "<fastdispatch routes>", "exec"), namespace)
+    exec(compile(source, filename, "exec"), namespace)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     match = namespace["match"]
-    match.source = source  # for debugging: print(router._matcher.source)
+    match.source = source
     return match

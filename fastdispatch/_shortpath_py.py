@@ -1,0 +1,101 @@
+"""The short request path: the pure-Python twin of ``src/_shortpath.pyx``
+(same names, same order; read one against the other); ``shortpath`` picks
+one.
+
+``call`` is ``App.__call__`` (through ``WSGICallable``, App's base).  It
+matches the request, once, and hands the result on: a hit in an app that
+nothing hooks into (``ShortPathState.serves``) is served here — its
+``Request`` and context, the view called, a ``str`` result answered without
+a ``Response`` object, any other result and any exception through the
+app's own finalizing and error handling; everything else (a routing error:
+404, 405, a redirect, an automatic OPTIONS; hooks; overrides) goes with the
+match result to ``App.dispatch_matched``, the full pipeline.  Only an app
+whose ``wsgi_app`` is wrapped or overridden (not ``matches``) goes to
+``wsgi_app`` unmatched, which matches it there.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .ctx import _cv
+from .environ import _wsgi_decode
+from .http import TEXT_HTML
+from .routing import RoutingException
+
+__all__ = ["ShortPathState", "WSGICallable", "call"]
+
+
+class ShortPathState:
+    """What ``App._short_path_state`` worked out for ``call``, kept until
+    the app changes (``App.__setattr__``, hook registration).
+
+    ``matches``: ``wsgi_app`` is App's own, unwrapped, so ``call`` may match
+    the request itself.  ``serves``: besides, nothing hooks in and nothing
+    ``call`` would skip is overridden (``dispatch_request``,
+    ``preprocess_request``, ``make_response``, ``finalize_request``, the
+    response class, a request class's ``__init__``/``__new__``), so a hit is
+    served here.  ``text``: a ``str`` result may skip the ``Response``
+    object (no hooks; no response class, ``make_response`` or
+    ``finalize_request`` of the app's own), in either path.  ``match``,
+    ``views`` and ``request_class``: the router's ``match``, the app's
+    ``view_functions`` and ``request_class``."""
+
+    __slots__ = ("matches", "serves", "text", "match", "views", "request_class")
+
+    def __init__(self, matches: bool, serves: bool, text: bool, match: t.Callable[..., t.Any], views: dict[str, t.Any], request_class: type) -> None:
+        self.matches = matches
+        self.serves = serves
+        self.text = text
+        self.match = match
+        self.views = views
+        self.request_class = request_class
+
+
+def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
+    state = app._fast or app._short_path_state()
+    if not state.matches:
+        return app.wsgi_app(environ, start_response)  # type: ignore[no-any-return]
+    # PERF: straight from the environ; the router upper-cases the method
+    # itself.  Paths that are not ASCII are WSGI's latin-1: decoded first.
+    method = environ.get("REQUEST_METHOD", "GET")
+    path = environ.get("PATH_INFO", "")
+    if not path.isascii():
+        path = _wsgi_decode(path)
+    try:
+        endpoint, args = state.match(method, path)
+    except RoutingException as e:
+        return app.dispatch_matched(environ, start_response, None, None, e)  # type: ignore[no-any-return]
+    if not state.serves:
+        return app.dispatch_matched(environ, start_response, endpoint, args, None)  # type: ignore[no-any-return]
+    req = state.request_class(environ, app)
+    req.endpoint = endpoint
+    req.view_args = args
+    token = _cv.set(req)
+    try:
+        try:
+            try:
+                rv = state.views[endpoint](**args)
+            except Exception as e:
+                rv = app.handle_user_exception(e)
+            # PERF: the common view returns text: no Response object.
+            if type(rv) is str:
+                body = rv.encode()
+                start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
+                return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
+            response = app.finalize_request(rv)
+        except Exception as e:
+            response = app.handle_exception(e)
+        return response(environ, start_response)  # type: ignore[no-any-return]
+    finally:
+        if req._form_loaded:
+            req.close()  # uploads spooled to temporary files
+        _cv.reset(token)
+
+
+class WSGICallable:
+    """``App``'s base: ``app(environ, start_response)`` is ``call``;
+    ``_fast`` holds the app's ``ShortPathState`` (None until worked out)."""
+
+    __slots__ = ("_fast",)
+    __call__ = call
