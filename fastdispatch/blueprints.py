@@ -10,8 +10,8 @@ import typing as t
 
 from .scaffold import F, Scaffold
 
-if t.TYPE_CHECKING:
-    from .app import App
+# ``App`` in annotations: ``fastdispatch.app.App``, which imports this module
+App = t.Any
 
 
 class Blueprint(Scaffold):

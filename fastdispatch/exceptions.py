@@ -22,8 +22,8 @@ from datetime import datetime
 from .ctx import _cv
 from .http import HTTP_STATUS_CODES, _escape, http_date
 
-if t.TYPE_CHECKING:
-    from .response import Response
+# ``Response`` in annotations: the response class handed over (``fastdispatch.response.Response``)
+Response = t.Any
 
 #: the class error pages are made of (``use_response_class``)
 _response_class: t.Any = None

@@ -472,3 +472,83 @@ def test_is_endpoint_expecting(router):
     assert not router.is_endpoint_expecting("page", "other")
     with pytest.raises(KeyError):
         router.is_endpoint_expecting("missing", "lang")
+
+
+# The exact source the pure router generates for a small table (as Falcon's
+# router tests pin theirs): a change to the generator shows here, line by line.
+PINNED_SOURCE = """\
+def match(parts, n, method, have, auto):
+    if n > 1:
+        s1 = parts[1]
+        if s1 == 'docs':
+            if n == 2:
+                if method in SLASH_METHODS_0:
+                    raise _SlashRequired
+            else:
+                s2 = parts[2]
+                if s2 == '':
+                    if n == 3:
+                        e = ENDPOINT_BY_METHOD_1.get(method)
+                        if e is not None:
+                            return e, {}
+                        have.append(METHODS_2)
+        elif s1 == 'files':
+            if n > 2:
+                s2 = parts[2]
+                if s2:
+                    r2 = s2 if n == 3 else '/'.join(parts[2:])
+                    if r2.find('\\n', 1) < 0:
+                        e = ENDPOINT_BY_METHOD_3.get(method)
+                        if e is not None:
+                            return e, {'p': r2}
+                        have.append(METHODS_4)
+        elif s1 == 'users':
+            if n == 2:
+                if not auto and method in AUTOMATIC_RULE_BY_METHOD_5:
+                    auto.append((AUTOMATIC_RULE_BY_METHOD_5[method], ()))
+                e = ENDPOINT_BY_METHOD_6.get(method)
+                if e is not None:
+                    return e, {}
+                have.append(METHODS_7)
+            else:
+                s2 = parts[2]
+                if s2.isdecimal():
+                    if n == 3:
+                        hit = RULE_BY_METHOD_8.get(method)
+                        if hit is not None:
+                            return _finish(hit, (s2, ), have)
+                        have.append(METHODS_9)
+    return None
+"""
+
+
+def test_generated_source_is_pinned():
+    from fastdispatch.routing import PythonRouter
+
+    router = PythonRouter()
+    router.add("/users", "users", methods=["GET", "OPTIONS"], automatic=["OPTIONS"])
+    router.add("/users/<int:id>", "user", methods=["GET", "PUT"])
+    router.add("/files/<path:p>", "file")
+    router.add("/docs/", "docs")
+    assert router.source == PINNED_SOURCE
+
+
+def test_generated_source_is_debuggable():
+    """Registered with linecache under a name of its own: tracebacks, pdb
+    and inspect show the generated lines; it goes with the router."""
+    import gc
+    import inspect
+    import linecache
+
+    from fastdispatch.routing import PythonRouter
+
+    router = PythonRouter()
+    router.add("/users/<int:id>", "user")
+    assert router.match("GET", "/users/1") == ("user", {"id": 1})  # compiled on the first match
+    filename = router._matcher.__code__.co_filename
+    assert filename.startswith("<fastdispatch routes of router ")
+    assert linecache.getline(filename, 1) == "def match(parts, n, method, have, auto):\n"
+    assert inspect.getsource(router._matcher) == router.source
+    del router
+    gc.collect()
+    assert filename not in linecache.cache

@@ -1,0 +1,139 @@
+"""The one request pipeline: every request matched exactly once, whatever
+its outcome, on both twins (router and short path), with and without
+hooks; the router's exceptions are the HTTP ones; the short path's contract
+with ``Request``."""
+
+import pytest
+
+import fastdispatch.exceptions as http_exceptions
+import fastdispatch.routing as routing
+from fastdispatch import request as current_request
+from fastdispatch.request import SHORT_PATH_SLOTS, Request
+
+from ..conftest import PURE_INSTALL
+
+
+class Counting:
+    """A router whose matches are counted (wrapping either twin)."""
+
+    def __init__(self, router):
+        self.router = router
+        self.matches = 0
+
+    def match(self, method, path):
+        self.matches += 1
+        return self.router.match(method, path)
+
+    def __getattr__(self, name):
+        return getattr(self.router, name)
+
+    def __iter__(self):
+        return iter(self.router)
+
+
+OUTCOMES = [
+    ("GET", "/items/7", "200 OK"),
+    ("HEAD", "/items/7", "200 OK"),
+    ("GET", "/json/7", "200 OK"),
+    ("GET", "/nope", "404 NOT FOUND"),
+    ("DELETE", "/items/7", "405 METHOD NOT ALLOWED"),
+    ("GET", "/dir", "308 PERMANENT REDIRECT"),
+    ("GET", "/a//b", "308 PERMANENT REDIRECT"),
+    ("OPTIONS", "/items/7", "200 OK"),
+    ("options", "/items/7", "200 OK"),
+    ("GET", "/caf\u00c3\u00a9", "200 OK"),  # WSGI's latin-1 for UTF-8 "café"
+    ("GET", "/boom", "500 INTERNAL SERVER ERROR"),
+]
+
+
+@pytest.fixture(params=["nohooks", "hooks", "middleware"])
+def counted_app(request, router_cls, app_cls):
+    app = app_cls(__name__)
+    counting = Counting(router_cls(merge_slashes=True))
+    app.url_map = counting
+
+    @app.route("/items/<int:n>", methods=["GET", "PUT"])
+    def item(n):
+        return f"item {n} at {current_request.endpoint}"
+
+    @app.route("/json/<int:n>")
+    def as_json(n):
+        return {"n": n}
+
+    @app.route("/dir/")
+    def directory():
+        return "dir"
+
+    @app.route("/a/b")
+    def ab():
+        return "ab"
+
+    @app.route("/caf\u00e9")
+    def cafe():
+        return "caf\u00e9"
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    seen = []
+    if request.param == "hooks":
+        app.before_request(lambda: seen.append(current_request.endpoint))
+    elif request.param == "middleware":
+        inner = app.wsgi_app
+        app.wsgi_app = lambda environ, start_response: inner(environ, start_response)
+    app.logger.disabled = True
+    return app, counting, seen
+
+
+@pytest.mark.parametrize("method, path, status", OUTCOMES, ids=[f"{m}-{p}" for m, p, _ in OUTCOMES])
+def test_every_request_is_matched_once(counted_app, method, path, status):
+    app, counting, seen = counted_app
+    got = []
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": None,
+    }
+    body = b"".join(app(environ, lambda s, h, e=None: got.append((s, dict(h)))))
+    assert got[0][0] == status, body
+    assert counting.matches == 1
+    if method.upper() == "OPTIONS":
+        assert got[0][1]["Allow"] == "GET, HEAD, OPTIONS, PUT"
+    if seen:  # the hooks see the endpoint of an automatic OPTIONS, as Flask's
+        endpoints = {"/items/7": "item", "/json/7": "as_json", "/caf\u00c3\u00a9": "cafe", "/boom": "boom"}
+        assert seen == [None if method == "DELETE" else endpoints.get(path)]
+
+
+def test_the_router_raises_the_http_exceptions():
+    assert issubclass(routing.NotFound, http_exceptions.NotFound)
+    assert issubclass(routing.MethodNotAllowed, http_exceptions.MethodNotAllowed)
+    assert issubclass(routing.RequestRedirect, http_exceptions.HTTPException)
+    for cls in (routing.NotFound, routing.MethodNotAllowed, routing.RequestRedirect):
+        assert issubclass(cls, routing.RoutingException)
+    assert routing.RequestRedirect.code == 308
+
+
+def test_method_not_allowed_carries_werkzeugs_valid_methods(router):
+    router.add("/r", "r", methods=["PUT", "GET"])
+    with pytest.raises(http_exceptions.MethodNotAllowed) as info:
+        router.match("POST", "/r")
+    e = info.value
+    assert (e.code, e.valid_methods, e.allowed) == (405, ["GET", "HEAD", "PUT"], {"GET", "HEAD", "PUT"})
+    assert dict(e.get_response().headers)["Allow"] == "GET, HEAD, PUT"
+
+
+def test_request_slots_are_the_short_paths_contract():
+    """A slot added to Request must be filled by the compiled short path,
+    which writes them in place without calling __init__."""
+    assert set(Request.__slots__) == {*SHORT_PATH_SLOTS, "__dict__"}
+    req = Request({}, None)
+    assert all(hasattr(req, name) for name in SHORT_PATH_SLOTS)
+    if routing.CompiledRouter is None and PURE_INSTALL:
+        return
+    import fastdispatch._shortpath as compiled
+
+    assert compiled.FILLED_SLOTS == SHORT_PATH_SLOTS
