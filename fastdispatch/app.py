@@ -25,7 +25,7 @@ from .ctx import AppContext, _cv
 from .environ import _wsgi_decode
 from .exceptions import HTTPException, InternalServerError
 from .http import TEXT_HTML
-from .request import Request, blueprint_names
+from .request import MAX_JSON_DEPTH, Request, blueprint_names
 from .response import Response, response_from_view
 from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
 from .scaffold import Scaffold
@@ -56,6 +56,7 @@ class App(Scaffold, WSGICallable):
         "MAX_CONTENT_LENGTH": None,
         "MAX_FORM_MEMORY_SIZE": 500_000,
         "MAX_FORM_PARTS": 1_000,
+        "MAX_JSON_DEPTH": MAX_JSON_DEPTH,  # fastdispatch's own: see Request.max_json_depth
         "SERVER_NAME": None,
         "APPLICATION_ROOT": "/",
         "PREFERRED_URL_SCHEME": "http",

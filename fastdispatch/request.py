@@ -22,7 +22,81 @@ from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from .formparser import parse_form_data, url_decode
 from .http import parse_options_header
 
-__all__ = ["Request", "UserAgent"]
+__all__ = ["JSONTooDeep", "MAX_JSON_DEPTH", "Request", "UserAgent"]
+
+#: The default of ``MAX_JSON_DEPTH``: the deepest nesting of arrays and
+#: objects ``get_json`` parses.  Far deeper than any real document, and well
+#: inside what every CPython's json module parses from a request's stack
+#: (3.9-3.11 raise RecursionError near 1,000 levels less the frames already
+#: on the stack, 3.12 near 1,500, 3.13 near 10,000): so the answer to a deep
+#: body is the same 400 on every version, decided before the parser runs.
+MAX_JSON_DEPTH = 512
+
+
+class JSONTooDeep(ValueError):
+    """What ``get_json`` hands ``on_json_loading_failed`` for a body nested
+    deeper than ``Request.max_json_depth``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"nested more than {limit} levels deep.")
+        self.limit = limit
+
+
+# (the table mapping [ and { to 0x01, ] and } to 0xff; every byte but those
+# and the quote), built on first use
+_json_scan: tuple[bytes, bytes] | None = None
+
+
+def _json_depth_exceeds(data: str | bytes | bytearray, limit: int) -> bool:
+    """Whether the JSON text ``data`` nests arrays and objects more than
+    ``limit`` deep, found without parsing, in time linear in its length and
+    in C's loops (count, replace, translate, split, accumulate).
+
+    Brackets inside strings do not count (escapes respected).  For valid
+    JSON the depth is exact; for malformed text, what it measures is exact
+    for the text's longest valid prefix, which is as deep as any parser gets
+    before it rejects the text.  A text with no more than ``limit`` opening
+    brackets is not scanned: that is nearly every body."""
+    global _json_scan
+    if isinstance(data, str):
+        if data.count("[") + data.count("{") <= limit:
+            return False
+        data = data.encode("utf-8", "surrogatepass")
+    else:
+        if data.count(b"[") + data.count(b"{") <= limit:
+            return False
+        encoding = json.detect_encoding(data)  # as json.loads decodes bytes
+        if encoding not in ("utf-8", "utf-8-sig"):  # UTF-16/32: ASCII is not one byte
+            data = bytes(data).decode(encoding, "surrogatepass").encode("utf-8", "surrogatepass")
+        # (in UTF-8 no byte of a multi-byte character is ASCII: bytes will do)
+    if _json_scan is None:
+        table = bytearray(range(256))
+        table[0x5B] = table[0x7B] = 0x01  # [ {
+        table[0x5D] = table[0x7D] = 0xFF  # ] }
+        _json_scan = (bytes(table), bytes(b for b in range(256) if b not in b'[]{}"'))
+    table, other = _json_scan
+    if b"\\" in data:
+        # Escapes pair from the left: drop escaped backslashes, then escaped
+        # quotes; every quote left opens or closes a string.
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    stream = data.translate(table, other)  # brackets (0x01 opens, 0xff closes) and quotes
+    from array import array
+    from itertools import accumulate
+
+    # A chunk at a time, so that a deep start is found early.  Split on
+    # quotes, every other piece is outside strings (the pieces are mostly of
+    # 0 or 1 byte, which are not allocated); then +1 for each opening
+    # bracket, -1 for each closing one, as signed bytes.
+    depth = in_string = 0
+    for i in range(0, len(stream), 1 << 16):
+        pieces = stream[i : i + (1 << 16)].split(b'"')
+        chunk = array("b", b"".join(pieces[in_string::2]))
+        if len(pieces) % 2 == 0:  # an odd number of quotes
+            in_string ^= 1
+        if max(accumulate(chunk, initial=depth)) > limit:
+            return True
+        depth += sum(chunk)
+    return False
 
 #: What the short path sets on a ``Request`` it makes without calling
 #: ``__init__`` (``src/_shortpath.pyx`` writes these slots in place): every
@@ -66,7 +140,8 @@ class Request:
 
     ``app`` (the ``App``) supplies the ``MAX_CONTENT_LENGTH``,
     ``MAX_FORM_MEMORY_SIZE`` and ``MAX_FORM_PARTS`` config; each limit can
-    also be set on the request itself, as in Flask 3.1.
+    also be set on the request itself, as in Flask 3.1.  So does
+    ``MAX_JSON_DEPTH`` (``max_json_depth``), fastdispatch's own.
     """
 
     # PERF: slots for what every request is given (the compiled short path
@@ -332,6 +407,19 @@ class Request:
     def max_form_parts(self, value: int | None) -> None:
         self.__dict__["_max_form_parts"] = value
 
+    @property
+    def max_json_depth(self) -> int | None:
+        """Deepest nesting of arrays and objects ``get_json`` parses
+        (``MAX_JSON_DEPTH``, default 512); deeper is a 400.  Not Flask's:
+        Flask has no limit, so the json module decides (a RecursionError, a
+        500, on CPython 3.9-3.12; parsed on 3.13 up to ~10,000 levels).
+        None: no limit of fastdispatch's (a RecursionError is still a 400)."""
+        return self._limit("_max_json_depth", "MAX_JSON_DEPTH", MAX_JSON_DEPTH)
+
+    @max_json_depth.setter
+    def max_json_depth(self, value: int | None) -> None:
+        self.__dict__["_max_json_depth"] = value
+
     # -- the body -----------------------------------------------------------
 
     @property
@@ -434,10 +522,17 @@ class Request:
             return None if silent else self.on_json_loading_failed(None)
         data = self.get_data(cache=cache)
         try:
+            # Too deep a body is refused before the parser runs (it could
+            # exhaust the C stack on 3.13+); one too short to nest that deep
+            # is not looked at.
+            limit = self.max_json_depth
+            if limit is not None and len(data) > limit and _json_depth_exceeds(data, limit):
+                raise JSONTooDeep(limit)
             rv = self.json_module.loads(data)
         except (ValueError, RecursionError) as e:
-            # RecursionError: absurdly deep nesting.  Flask lets it become
-            # a 500; it is the client's fault, so it is a 400 here.
+            # RecursionError: absurdly deep nesting with no max_json_depth
+            # (or one above the interpreter's).  Flask lets it become a 500;
+            # it is the client's fault, so it is a 400 here.
             if silent:
                 rv = None
                 if cache:
@@ -458,6 +553,8 @@ class Request:
             raise UnsupportedMediaType(
                 description="Did not attempt to load JSON data because the request Content-Type was not 'application/json'."
             )
+        if isinstance(e, JSONTooDeep):
+            raise BadRequest(description=f"Failed to decode JSON object: {e}")
         if isinstance(e, RecursionError):
             raise BadRequest(description="Failed to decode JSON object: nested too deeply.")
         app = self.app

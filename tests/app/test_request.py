@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from urllib.parse import unquote_to_bytes
 from wsgiref.util import setup_testing_defaults
 
@@ -21,7 +22,7 @@ from werkzeug.wrappers import Request as WRequest
 
 from fastdispatch.datastructures import BadRequestKeyError, FileStorage
 from fastdispatch.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge, UnsupportedMediaType
-from fastdispatch.request import Request
+from fastdispatch.request import MAX_JSON_DEPTH, Request, _json_depth_exceeds
 
 # -- helpers --------------------------------------------------------------------
 
@@ -504,13 +505,76 @@ def test_malformed_json_is_400_and_silent_is_none(body):
     raises_http(BadRequest, 400, req.get_json)  # silent result not reused
 
 
-def test_json_nested_too_deeply_is_400_not_500():
-    body = b"[" * 100_000 + b"]" * 100_000
-    env = make_environ(method="POST", content_type="application/json", body=body)
-    with pytest.raises(RecursionError):  # Werkzeug/Flask: a 500
+def _nested(depth, inner=b""):
+    return b"[" * depth + inner + b"]" * depth
+
+
+def _json_request(body, **config):
+    return Request(fresh(make_environ(method="POST", content_type="application/json", body=body)), FakeApp(**config))
+
+
+def test_json_nesting_limit_is_fastdispatchs_own():
+    """MAX_JSON_DEPTH (default 512): a body nested deeper is a 400 before the
+    parser runs, on every CPython.  A deliberate difference from Flask, which
+    has no limit: its json module decides, so the same body is a
+    RecursionError (a 500) on 3.9-3.12 near 1,000 levels (less the stack in
+    use) or 1,500, and parses on 3.13 up to about 10,000."""
+    assert MAX_JSON_DEPTH == 512 and Request(fresh(make_environ())).max_json_depth == 512
+    at_limit = _json_request(_nested(512, b"1")).get_json()
+    for _ in range(512):
+        (at_limit,) = at_limit
+    assert at_limit == 1
+    e = raises_http(BadRequest, 400, _json_request(_nested(513)).get_json)
+    assert e.description == "Failed to decode JSON object: nested more than 512 levels deep."
+    assert _json_request(_nested(513)).get_json(silent=True) is None
+    # objects count as arrays do; brackets inside strings do not
+    deep_obj = b'{"a":' * 513 + b"1" + b"}" * 513
+    raises_http(BadRequest, 400, _json_request(deep_obj).get_json, match="nested more than 512 levels")
+    in_strings = b"[" + b",".join([rb'"[{\\"', rb'"\\\"[["'] * 2000) + b"]"  # "[{\\" and "\\\"[["
+    assert len(_json_request(in_strings).get_json()) == 4000
+    # UTF-16 is measured in characters, not bytes
+    raises_http(BadRequest, 400, _json_request(_nested(513).decode().encode("utf-16")).get_json, match="nested more than")
+    assert _json_request(_nested(512).decode().encode("utf-16")).get_json() == _json_request(_nested(512)).get_json()
+
+
+def test_json_nesting_limit_is_configurable():
+    raises_http(BadRequest, 400, _json_request(_nested(11), MAX_JSON_DEPTH=10).get_json, match="nested more than 10 levels deep")
+    assert _json_request(_nested(10), MAX_JSON_DEPTH=10).get_json() is not None
+    req = _json_request(_nested(600))
+    req.max_json_depth = 1000  # per request, as Flask 3.1's max_content_length
+    assert req.get_json() is not None
+    # None: no limit of fastdispatch's; the json module's RecursionError is still a 400
+    deep = _nested(100_000)
+    raises_http(BadRequest, 400, _json_request(deep, MAX_JSON_DEPTH=None).get_json, match="nested too deeply")
+
+
+def test_json_nested_200000_levels_is_400_fast():
+    """Deep JSON never reaches the parser (on 3.13 it would recurse in C, on
+    a server thread's small stack): the 400 comes from a linear scan."""
+    env = make_environ(method="POST", content_type="application/json", body=_nested(200_000))
+    with pytest.raises(Exception) as theirs:  # Werkzeug/Flask: RecursionError, a 500
         WRequest(fresh(env)).get_json()
-    raises_http(BadRequest, 400, lambda: Request(fresh(env)).get_json(), match="nested too deeply")
-    assert Request(fresh(env)).get_json(silent=True) is None
+    assert isinstance(theirs.value, RecursionError)
+    for body in (_nested(200_000), b"[[]" * 200_000 + b"]" * 200_000, b'{"a":' * 200_000 + b"1" + b"}" * 200_000):
+        start = time.perf_counter()
+        raises_http(BadRequest, 400, _json_request(body).get_json, match="nested more than 512 levels deep")
+        assert time.perf_counter() - start < 0.5
+    assert _json_request(_nested(200_000)).get_json(silent=True) is None
+
+
+def test_json_depth_scan_is_linear():
+    """Bodies the scan cannot cut short (brackets that never nest deep, or
+    strings full of escapes): time grows with the length, not its square."""
+    def cost(n):
+        bodies = [b"[" + b"[]," * n + b"[]]", b'["' + b'\\"[' * n + b'"]', b"[" + b'"\\\\",' * n + b"1]"]
+        start = time.perf_counter()
+        for body in bodies:
+            assert not _json_depth_exceeds(body, 512)
+        return time.perf_counter() - start
+
+    cost(1000)  # warm up
+    small, big = min(cost(50_000) for _ in range(3)), min(cost(400_000) for _ in range(3))
+    assert big < small * 8 * 3, (small, big)  # 8x the length: 8x the time, with room for noise
 
 
 def test_json_cache():
