@@ -14,6 +14,8 @@ accepting, let the workers finish what they have, and exit 0.
               for the one thing changed).  Keep-alive: ``--keep-alive`` s.
 ``granian``   granian's process manager (``Granian(...).serve()``, WSGI
               interface, ``respawn_failed_workers=True``), for 1 worker too.
+              Before granian 2.8.2 the app is wrapped to set
+              ``wsgi.input_terminated`` (chunked bodies; see below).
 ``bjoern``    1 worker only: bjoern has no process manager, and running it
               under gunicorn would take a worker class of our own.  SIGTERM
               is turned into bjoern's SIGINT stop, and the process ends once
@@ -114,7 +116,30 @@ def _where(exc: BaseException) -> str:
 def _granian_loader(spec: str) -> t.Callable[..., t.Any]:
     """What granian's workers call to get the app (picklable: a module-level
     function, for its 'spawn' start method)."""
-    return load_app(spec)
+    app = load_app(spec)
+    import granian
+
+    if _version(granian.__version__) < (2, 8, 2):
+        return _input_terminated(app)
+    return app
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split(".")[:3] if p.isdigit())
+
+
+def _input_terminated(app: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """The app, told that ``wsgi.input`` ends where the body ends.  granian's
+    input always does (a chunked body arrives decoded), but before 2.8.2
+    (which includes 2.5.7, the last for Python 3.9) granian did not set
+    ``wsgi.input_terminated``, and a chunked body without Content-Length was
+    then no body at all to fastdispatch (and to Werkzeug): granian issue 909."""
+
+    def wsgi_app(environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Any:
+        environ["wsgi.input_terminated"] = True
+        return app(environ, start_response)
+
+    return wsgi_app
 
 
 # -- the port -----------------------------------------------------------------

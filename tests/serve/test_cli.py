@@ -186,3 +186,26 @@ def test_console_script():
         pytest.skip("the fastdispatch console script is not installed in this environment")
     r = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=30, check=False)
     assert r.returncode == 0 and r.stdout.startswith(f"fastdispatch {fastdispatch.__version__} (router: ")
+
+
+@pytest.mark.parametrize(("version", "wrapped"), [("2.5.7", True), ("2.8.1", True), ("2.8.2", False), ("2.10.0", False), ("3.0.0rc1", False)])
+def test_granian_before_2_8_2_is_told_the_input_is_terminated(monkeypatch, version, wrapped):
+    """granian < 2.8.2 (2.5.7 is the last for Python 3.9) ends wsgi.input
+    with the body but does not set wsgi.input_terminated: without it a
+    chunked upload would reach the app as no body at all."""
+    import types
+
+    from fastdispatch import servers
+
+    monkeypatch.setitem(sys.modules, "granian", types.SimpleNamespace(__version__=version))
+    seen = {}
+
+    def app(environ, start_response):
+        seen.update(environ)
+        return [b""]
+
+    monkeypatch.setattr(servers, "load_app", lambda spec: app)
+    loaded = servers._granian_loader("x:app")
+    assert (loaded is not app) == wrapped
+    assert loaded({"HTTP_TRANSFER_ENCODING": "chunked"}, None) == [b""]
+    assert seen.get("wsgi.input_terminated", False) is wrapped
