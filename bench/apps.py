@@ -117,9 +117,15 @@ def build_fastdispatch(routes):
 
 def build_fastdispatch_pure(routes):
     import fastdispatch.routing
-    from fastdispatch import App
+    from fastdispatch import App, _shortpath_py
 
-    app = App(__name__)
+    class PureApp(App):
+        """Pure throughout: the pure router and the pure short path,
+        whatever the twins' selectors chose."""
+
+        __call__ = _shortpath_py.call
+
+    app = PureApp(__name__)
     app.url_map = fastdispatch.routing.PythonRouter()
     return _flask_style(app, routes)
 

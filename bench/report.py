@@ -8,8 +8,8 @@ Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
 
 1. router ns/match, uncached, against Werkzeug, Falcon, routrie, autoroutes
    and http-router: ``bench_router.py --json`` (``--quick`` passed on);
-2. in-process us/request against Flask, Falcon and Bottle:
-   ``bench_app.py --json``;
+2. in-process us/request against Flask, Falcon and Bottle, interleaved
+   rounds, ratios as the median of per-round ratios: ``bench_app.py --json``;
 3. HTTP requests/s with ``wrk`` for fastdispatch, Flask, Falcon and the bare
    WSGI callable (``http_apps.py``), each on meinheld, granian and bjoern with
    1 and 2 workers (bjoern: 1 only).  Each server is ``python -m
@@ -59,7 +59,7 @@ FRAMEWORKS = (("fastdispatch", "fastdispatch_app"), ("Flask", "flask_app"),
 SERVERS = ("meinheld", "granian", "bjoern")
 WORKERS = (1, 2)
 ROUTERS = ("CompiledRouter", "Werkzeug Map", "Falcon", "routrie", "autoroutes", "http-router")
-INPROC = ("fastdispatch", "Flask", "Falcon", "Bottle", "bare WSGI")
+INPROC = ("fastdispatch", "fastdispatch (pure)", "Flask", "Falcon", "Bottle", "bare WSGI")
 PACKAGES = ("fastdispatch", "werkzeug", "flask", "falcon", "bottle", "routrie", "autoroutes", "http-router",
             "meinheld", "gunicorn", "granian", "bjoern", "matplotlib")
 
@@ -320,16 +320,27 @@ def build_markdown(doc):
     if inproc:
         res = inproc["results"]
         base = res.get("fastdispatch", {}).get("us")
-        L.append("Environ built, app called, body joined, no socket (`bench/bench_app.py`); min of repeats.")
+        rounds = inproc.get("environment", {}).get("settings", {}).get("rounds")
+        L.append("Method and path decoded, a server's environ built, app called, body joined, no socket"
+                 f" (`bench/bench_app.py`); {rounds or 'several'} interleaved rounds, every framework once a round"
+                 " in a shuffled order.  us/request: the median over rounds; the ratios: the median over rounds"
+                 " of each round's own ratio, with its range across rounds (the targets use the median).")
         L.append("")
-        L.append("| framework | us/request | x fastdispatch |")
-        L.append("|---|---:|---:|")
+        L.append("| framework | us/request | x Falcon (range) | x fastdispatch |")
+        L.append("|---|---:|---:|---:|")
         for name in INPROC:
             row = res.get(name)
             if not row:
-                L.append(f"| {name} | not measured | |")
+                L.append(f"| {name} | not measured | | |")
                 continue
-            L.append(f"| {name} | {row['us']:.2f} | {row['us'] / base:.2f} |")
+            x = row.get("x_falcon")
+            xf = f"{x['median']:.3f} ({x['min']:.3f}-{x['max']:.3f})" if x else ""
+            mine = res.get("fastdispatch", {}).get("rounds_us")
+            if mine and row.get("rounds_us"):
+                xd = f"{statistics.median(a / b for a, b in zip(row['rounds_us'], mine)):.2f}"
+            else:
+                xd = f"{row['us'] / base:.2f}" if base else ""
+            L.append(f"| {name} | {row['us']:.2f} | {xf} | {xd} |")
         L.append("")
         for c in inproc.get("checks", []):
             if c.get("measured") is not None:
