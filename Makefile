@@ -1,12 +1,13 @@
 # Two commands for a fresh machine with python3 (3.9+) and a C compiler:
 #   make serve   - the main job: the example API (examples/api.py) on meinheld
 #   make test    - the test suite, on both router implementations
-# Also: make bench (router and WSGI benchmarks), make wheel, make sdist-check.
+# Also: make bench (router and WSGI benchmarks), make wheel, make sdist-check,
+# make test-pythons (the suite on every CPython 3.9-3.14 found here).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test bench report soak wheel sdist-check clean
+.PHONY: serve test test-pythons bench report soak wheel sdist-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,12 @@ $(VENV)/.servers: $(BIN)/python scripts/install_servers.sh
 
 test: $(VENV)/.installed-test $(VENV)/.servers
 	$(BIN)/python -m pytest tests
+
+# The suite on each CPython 3.9-3.14 found (pyenv's, or python3.X on PATH),
+# each in a fresh .venv-pythons/3.X with the compiled modules and the servers
+# built for it; one line per version; SKIP_PYTHONS="3.11" leaves one out.
+test-pythons:
+	SKIP_PYTHONS="$(SKIP_PYTHONS)" bash scripts/test_pythons.sh $(PYTEST_ARGS)
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -54,4 +61,4 @@ sdist-check:
 	bash scripts/check_sdist.sh
 
 clean:
-	rm -rf $(VENV) build dist wheelhouse *.egg-info fastdispatch/*.so fastdispatch/routing/*.so src/_router.c src/_shortpath.c
+	rm -rf $(VENV) .venv-pythons build dist wheelhouse *.egg-info fastdispatch/*.so fastdispatch/routing/*.so src/_router.c src/_shortpath.c

@@ -19,6 +19,9 @@
 # bjoern needs libev's headers: `apt-get install libev-dev` is run when they are
 # missing and we are root; if bjoern still cannot be installed, one line says so
 # and the script goes on (bjoern is optional).
+# KEEP_GOING=1: a server that does not install (on some Python version) is one
+# line, and the script goes on to the others, exiting 1 at the end;
+# scripts/test_pythons.sh uses it.  Otherwise the first failure ends it.
 set -euo pipefail
 
 PY=${1:?usage: $0 PYTHON}
@@ -30,9 +33,24 @@ pip_install() { "$PY" -m pip install -qq --disable-pip-version-check "$@"; }
 
 "$PY" -m pip --version >/dev/null 2>&1 || { say "$PY has no pip"; exit 1; }
 
-has greenlet || pip_install 'greenlet>=3'
+STATUS=0
+# try NAME FUNCTION: run FUNCTION with errexit in a subshell; see KEEP_GOING.
+try() {
+    local rc
+    set +e
+    ( set -e; "$2" )
+    rc=$?
+    set -e
+    if [ "$rc" != 0 ]; then
+        [ "${KEEP_GOING:-0}" = 1 ] || exit "$rc"
+        say "$1 not installed (KEEP_GOING=1: going on without it)"
+        STATUS=1
+    fi
+}
 
-if ! has meinheld.server; then
+install_meinheld() {
+    has greenlet || pip_install 'greenlet>=3'
+    has meinheld.server && return 0
     # pip's wheel cache does not know about MEINHELD_NOGREEN: build afresh
     if [ "${MEINHELD_GREENLET:-0}" = 1 ]; then unset MEINHELD_NOGREEN; else export MEINHELD_NOGREEN=1; fi
     if "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then
@@ -50,10 +68,13 @@ if ! has meinheld.server; then
         pip_install --no-deps --no-cache-dir --no-binary meinheld "meinheld==$MEINHELD_VERSION"
     fi
     has meinheld.server || { say "meinheld was built but does not import"; exit 1; }
-fi
+}
+install_gunicorn() { has gunicorn || pip_install 'gunicorn>=22'; }
+install_granian() { has granian || pip_install 'granian>=2'; }
 
-has gunicorn || pip_install 'gunicorn>=22'
-has granian || pip_install 'granian>=2'
+try meinheld install_meinheld
+try gunicorn install_gunicorn
+try granian install_granian
 
 if ! has bjoern; then
     if [ ! -e /usr/include/ev.h ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -66,4 +87,4 @@ if ! has bjoern; then
         say "bjoern not installed (optional; it needs libev's headers: apt-get install libev-dev)"
     fi
 fi
-exit 0
+exit "$STATUS"

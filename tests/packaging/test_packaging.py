@@ -77,7 +77,7 @@ def sdist(tmp_path_factory):
         ROOT,
         src,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", "venv", "build", "dist", "wheelhouse", ".hypothesis", ".pytest_cache",
+            ".git", ".venv", ".venv-*", "venv", "build", "dist", "wheelhouse", ".hypothesis", ".pytest_cache",
             ".benchmarks", "__pycache__", "*.egg-info", "*.so", "*.pyd",
         ),
     )
