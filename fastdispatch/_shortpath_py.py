@@ -20,7 +20,8 @@ import typing as t
 
 from .ctx import _cv
 from .environ import _wsgi_decode
-from .http import TEXT_HTML
+from .http import APPLICATION_JSON, TEXT_HTML
+from .response import compact_json
 from .routing import RoutingException
 
 __all__ = ["ShortPathState", "WSGICallable", "call"]
@@ -83,6 +84,12 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
                 body = rv.encode()
                 start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                 return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
+            # PERF: nor for a dict (a JSON API's answer), made as jsonify
+            # makes it outside debug mode
+            if type(rv) is dict and not app.config["DEBUG"]:
+                body = f"{compact_json(rv)}\n".encode()
+                start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
+                return [] if method == "HEAD" else [body]
             response = app.finalize_request(rv)
         except Exception as e:
             response = app.handle_exception(e)

@@ -24,9 +24,9 @@ from .config import Config
 from .ctx import AppContext, _cv
 from .environ import _wsgi_decode
 from .exceptions import HTTPException, InternalServerError
-from .http import TEXT_HTML
+from .http import APPLICATION_JSON, TEXT_HTML
 from .request import MAX_JSON_DEPTH, Request, blueprint_names
-from .response import Response, response_from_view
+from .response import Response, compact_json, response_from_view
 from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
 from .scaffold import Scaffold
 from .shortpath import ShortPathState, WSGICallable
@@ -214,6 +214,10 @@ class App(Scaffold, WSGICallable):
                     body = rv.encode()
                     start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
+                if type(rv) is dict and not self.config["DEBUG"] and (self._fast or self._short_path_state()).text:
+                    body = f"{compact_json(rv)}\n".encode()  # as jsonify outside debug mode
+                    start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
+                    return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
                 response = self.finalize_request(rv)
             except Exception as e:
                 error = e

@@ -95,8 +95,9 @@ HTTP_STATUS_CODES: dict[int, str] = {
 _STATUS_LINES = {code: f"{code} {name.upper()}" for code, name in HTTP_STATUS_CODES.items()}
 
 # A status line or header value with these would split the HTTP message.
-#: the header of a text answer, as the short path sends it
+#: the header of a text answer, and of a JSON one, as the short path sends them
 TEXT_HTML = ("Content-Type", "text/html; charset=utf-8")
+APPLICATION_JSON = ("Content-Type", "application/json")
 
 _BAD_HEADER_CHARS = re.compile(r"[\r\n\x00]")
 _NEWLINE_ERROR = "Header values must not contain newline characters."

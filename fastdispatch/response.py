@@ -639,9 +639,15 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
     if app is not None and getattr(app, "debug", False):
         body = dumps(obj, indent=2)
     else:
-        body = _compact_encoder.encode(obj)
+        body = compact_json(obj)
     cls = getattr(app, "response_class", Response) if app is not None else Response
     return cls(f"{body}\n", mimetype="application/json")
+
+
+def compact_json(obj: t.Any) -> str:
+    """The body ``jsonify`` sends outside debug mode, without its newline
+    (the short path answers a view's dict with it, as jsonify would)."""
+    return _compact_encoder.encode(obj)
 
 
 # -- redirect / response_from_view ---------------------------------------------------

@@ -6,7 +6,6 @@ one against the other; the docstring there says what it does);
 """
 
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
-from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject_Call
 from cpython.ref cimport Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_AsUTF8String
@@ -14,11 +13,13 @@ from libc.string cimport memcmp, memcpy
 
 from fastdispatch.ctx import _cv as _cv_py
 from fastdispatch.environ import _wsgi_decode
-from fastdispatch.http import TEXT_HTML as _text_html_py
+from fastdispatch.http import APPLICATION_JSON as _application_json_py, TEXT_HTML as _text_html_py
+from fastdispatch.response import compact_json
 from fastdispatch.request import SHORT_PATH_SLOTS, Request
 from fastdispatch.routing import RoutingException
 
 cdef extern from "Python.h":
+    PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
     bint PyUnicode_IS_ASCII(object o)
     int PyUnicode_KIND(object o)
     void* PyUnicode_DATA(object o)
@@ -32,6 +33,7 @@ cdef extern from "Python.h":
         PyMemberDef* d_member
 
 cdef tuple _TEXT_HTML = _text_html_py
+cdef tuple _APPLICATION_JSON = _application_json_py
 cdef object _cv = _cv_py  # PERF: a C global, not a module dict lookup
 
 
@@ -87,6 +89,31 @@ cdef inline bint _is(object s, str text) noexcept:
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     return s is text or (type(s) is str and PyUnicode_GET_LENGTH(s) == n and PyUnicode_KIND(s) == 1
                          and memcmp(PyUnicode_DATA(s), PyUnicode_DATA(text), n) == 0)
+
+
+cdef inline object _known_method(object m):
+    """The interned constant for a common method the server sent as a fresh
+    ``str`` (else ``m``).  PERF: its hash is cached, and the router's method
+    tables hold the same object, so the lookup hashes and compares nothing."""
+    cdef Py_ssize_t n
+    if type(m) is not str or PyUnicode_KIND(m) != 1:
+        return m
+    n = PyUnicode_GET_LENGTH(m)
+    if n == 3:
+        if _is(m, "GET"):
+            return "GET"
+        if _is(m, "PUT"):
+            return "PUT"
+    elif n == 4:
+        if _is(m, "POST"):
+            return "POST"
+        if _is(m, "HEAD"):
+            return "HEAD"
+    elif n == 5 and _is(m, "PATCH"):
+        return "PATCH"
+    elif n == 6 and _is(m, "DELETE"):
+        return "DELETE"
+    return m
 
 
 cdef tuple _content_length(Py_ssize_t n):
@@ -151,9 +178,11 @@ cdef object _call(app, dict environ, start_response):
         return app.wsgi_app(environ, start_response)
     # PERF: straight from the environ; the router upper-cases the method
     # itself.  Paths that are not ASCII are WSGI's latin-1: decoded first.
-    hit = PyDict_GetItem(environ, "REQUEST_METHOD")
-    method = <object>hit if hit != NULL else "GET"
-    hit = PyDict_GetItem(environ, "PATH_INFO")
+    # PERF: GetItemWithError: the keys are str, nothing to raise, and no
+    # error state saved and restored around the lookup
+    hit = PyDict_GetItemWithError(environ, "REQUEST_METHOD")
+    method = _known_method(<object>hit) if hit != NULL else "GET"
+    hit = PyDict_GetItemWithError(environ, "PATH_INFO")
     path = <object>hit if hit != NULL else ""
     if type(path) is not str:
         return app.wsgi_app(environ, start_response)  # not WSGI: the pipeline says why
@@ -180,6 +209,12 @@ cdef object _call(app, dict environ, start_response):
                 body = PyUnicode_AsUTF8String(rv)
                 start_response("200 OK", [_TEXT_HTML, _content_length(len(body))])
                 return [] if _is(method, "HEAD") else [body]  # as Werkzeug's Response: the environ's own value
+            # PERF: nor for a dict (a JSON API's answer), made as jsonify
+            # makes it outside debug mode
+            if type(rv) is dict and not app.config["DEBUG"]:
+                body = PyUnicode_AsUTF8String(compact_json(rv) + "\n")
+                start_response("200 OK", [_APPLICATION_JSON, _content_length(len(body))])
+                return [] if _is(method, "HEAD") else [body]
             response = app.finalize_request(rv)
         except Exception as e:
             response = app.handle_exception(e)

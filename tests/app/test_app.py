@@ -464,3 +464,33 @@ def test_nested_blueprint_setup_errors(app):
     assert "parent2.child" in app.blueprints
     with pytest.raises(ValueError, match="The name 'parent' is already registered for a different blueprint"):
         app.register_blueprint(Blueprint("x", __name__), name="parent")
+
+
+def test_dict_views_answer_as_jsonify(app):
+    """A dict is answered on the short path without a Response object, as
+    jsonify makes it: compact and sorted, indented in debug mode, HEAD
+    without the body, an unserializable value a 500."""
+    from collections import OrderedDict
+
+    @app.route("/d/<int:n>")
+    def d(n):
+        return {"n": n, "a": [1, "\u00e9"]}
+
+    @app.route("/bad")
+    def bad():
+        return {"x": object()}
+
+    @app.route("/ordered")
+    def ordered():
+        return OrderedDict(b=1, a=2)
+
+    c = app.test_client()
+    r = c.get("/d/3")
+    assert (r.status_code, r.data, r.headers["Content-Type"], r.headers["Content-Length"]) == (
+        200, b'{"a":[1,"\\u00e9"],"n":3}\n', "application/json", str(len(r.data)))
+    r = c.head("/d/3")
+    assert (r.data, r.headers["Content-Length"]) == (b"", "25")
+    assert c.get("/ordered").data == b'{"a":2,"b":1}\n'
+    assert c.get("/bad").status_code == 500
+    app.config["DEBUG"] = True
+    assert c.get("/d/3").data == b'{\n  "a": [\n    1,\n    "\\u00e9"\n  ],\n  "n": 3\n}\n'
