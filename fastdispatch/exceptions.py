@@ -25,6 +25,8 @@ from .http import HTTP_STATUS_CODES, _escape, http_date
 # ``Response`` in annotations: the response class handed over (``fastdispatch.response.Response``)
 Response = t.Any
 
+_PAGE_HEADERS = [("Content-Type", "text/html; charset=utf-8")]
+
 #: the class error pages are made of (``use_response_class``)
 _response_class: t.Any = None
 
@@ -112,14 +114,17 @@ class HTTPException(Exception):
         return f"<!doctype html>\n<html lang=en>\n<title>{self.code} {name}</title>\n<h1>{name}</h1>\n{self.get_description(environ)}\n"
 
     def get_headers(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> list[tuple[str, str]]:
-        return [("Content-Type", "text/html; charset=utf-8")]
+        return list(_PAGE_HEADERS)
 
     def get_response(self, environ: t.Any = None, scope: dict[str, t.Any] | None = None) -> Response:
         if self.response is not None:
             return self.response
         if environ is not None:
             environ = getattr(environ, "environ", environ)  # a request object is fine too
-        return make_page(self.get_body(environ, scope), self.code, self.get_headers(environ, scope))
+        headers = self.get_headers(environ, scope)
+        if headers == _PAGE_HEADERS:
+            headers = None  # PERF: the response's own default, without a Headers object
+        return make_page(self.get_body(environ, scope), self.code, headers)
 
     def __call__(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
         return self.get_response(environ)(environ, start_response)
