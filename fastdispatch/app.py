@@ -15,6 +15,7 @@ where speed dictates the shape.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 import typing as t
@@ -379,6 +380,14 @@ class App(Scaffold, WSGICallable):
         return response
 
     # -- the rest of the Flask surface ----------------------------------------
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Flask's: ``func`` as a plain function to call.  Coroutine
+        functions (async views) are not supported yet: they are refused
+        here, by name, instead of answering with a coroutine object."""
+        if inspect.iscoroutinefunction(func):
+            raise RuntimeError(f"{getattr(func, '__qualname__', func)!r} is a coroutine function: fastdispatch does not run async views yet")
+        return func
 
     @property
     def debug(self) -> bool:

@@ -772,6 +772,66 @@ def make_app(ns, hooks=True):  # noqa: C901 (one app, on purpose)
     app.register_blueprint(api)
     app.register_blueprint(api, name="api2", url_prefix="/v2")
 
+    # -- class-based views (flask.views) ---------------------------------------
+
+    views = ns.views
+
+    def tagged(view):
+        def wrapper(**kwargs):
+            rv = make_response(view(**kwargs))
+            rv.headers["X-Decorated"] = view.__name__
+            return rv
+
+        return wrapper
+
+    class Hello(views.View):
+        decorators = [tagged]
+
+        def __init__(self, greeting):
+            self.greeting = greeting
+
+        def dispatch_request(self, name):
+            return f"{self.greeting}, {name} ({request.endpoint})"
+
+    app.add_url_rule("/cbv/hello/<name>", view_func=Hello.as_view("hello", "Hi"))
+
+    class Counter(views.View):
+        init_every_request = False
+        methods = ["GET", "POST"]
+
+        def __init__(self):
+            self.made = 0
+
+        def dispatch_request(self):
+            return {"method": request.method, "same": type(self).__name__}
+
+    app.add_url_rule("/cbv/counter", view_func=Counter.as_view("counter"))
+
+    class ThingAPI(views.MethodView):
+        def get(self, thing_id=None):
+            return {"get": thing_id, "class": current_app.view_functions[request.endpoint].view_class.__name__}
+
+        def post(self):
+            return {"posted": request.get_json(silent=True)}, 201
+
+        def delete(self, thing_id):
+            return "", 204
+
+    class LoudThingAPI(ThingAPI):
+        def put(self, thing_id):
+            return {"put": thing_id}
+
+    things = ThingAPI.as_view("things")
+    app.add_url_rule("/cbv/things", view_func=things, methods=["GET", "POST"])
+    app.add_url_rule("/cbv/things/<int:thing_id>", view_func=things, methods=["GET", "DELETE"])
+    app.add_url_rule("/cbv/loud/<int:thing_id>", view_func=LoudThingAPI.as_view("loud"))
+
+    class NoHead(views.MethodView):
+        def get(self):
+            return "got"
+
+    app.add_url_rule("/cbv/nohead", view_func=NoHead.as_view("nohead"))
+
     return app
 
 

@@ -23,11 +23,13 @@ import typing as t
 from types import SimpleNamespace
 
 import flask
+import flask.views
 import pytest
 import werkzeug.exceptions
 import werkzeug.routing
 
 import fastdispatch
+import fastdispatch.views
 import fastdispatch.exceptions
 import fastdispatch.routing
 from fastdispatch.testing import TestClient
@@ -56,6 +58,7 @@ def flask_ns() -> SimpleNamespace:
         HTTPException=werkzeug.exceptions.HTTPException,
         exceptions=werkzeug.exceptions,
         BaseConverter=werkzeug.routing.BaseConverter,
+        views=flask.views,
         router_cls=None,
     )
 
@@ -76,6 +79,7 @@ def fastdispatch_ns(router_cls: type, app_cls: type) -> SimpleNamespace:
         HTTPException=fastdispatch.HTTPException,
         exceptions=fastdispatch.exceptions,
         BaseConverter=fastdispatch.routing.BaseConverter,
+        views=fastdispatch.views,
         router_cls=router_cls,
     )
 
@@ -307,6 +311,26 @@ def _set_header(headers: list[tuple[str, str]], name: str, value: str | None) ->
 
 
 # basics
+for _id, _step in [
+    ("cbv-view", GET("/cbv/hello/ada")),
+    ("cbv-view-head", HEAD("/cbv/hello/ada")),
+    ("cbv-view-options", OPTIONS("/cbv/hello/ada")),
+    ("cbv-shared-get", GET("/cbv/counter")),
+    ("cbv-shared-post", POST("/cbv/counter")),
+    ("cbv-shared-405", PUT("/cbv/counter")),
+    ("cbv-method-list", GET("/cbv/things")),
+    ("cbv-method-post", POST("/cbv/things", json={"a": 1})),
+    ("cbv-method-item", GET("/cbv/things/7")),
+    ("cbv-method-head", HEAD("/cbv/things/7")),
+    ("cbv-method-405", PUT("/cbv/things/7")),
+    ("cbv-method-options", OPTIONS("/cbv/things/7")),
+    ("cbv-inherited-put", PUT("/cbv/loud/3")),
+    ("cbv-inherited-get", GET("/cbv/loud/3")),
+    ("cbv-inherited-options", OPTIONS("/cbv/loud/3")),
+    ("cbv-get-for-head", HEAD("/cbv/nohead")),
+]:
+    one(_id, _step)
+
 one("index", GET("/"))
 one("index-head", HEAD("/"))
 one("index-post-405", POST("/"))
@@ -345,6 +369,7 @@ def _no_content_type(snaps: list[dict[str, t.Any]], hooks: bool) -> list[dict[st
 one("ret-empty-204", GET("/ret/empty-204"), deliberate=_no_content_type)
 one("ret-empty-204-head", HEAD("/ret/empty-204"), deliberate=_no_content_type)
 one("ret-body-204", GET("/ret/body-204"), deliberate=_no_content_type)
+one("cbv-method-delete", DELETE("/cbv/things/7"), deliberate=_no_content_type)
 
 # streaming
 one("stream", GET("/stream"))
