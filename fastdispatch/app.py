@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import sys
 import typing as t
 
 from .blueprints import Blueprint
 from .config import Config
+from .paths import instance_path_of
 from .ctx import AppContext, _cv
 from .environ import _wsgi_decode
 from .exceptions import HTTPException, InternalServerError
@@ -33,6 +35,15 @@ from .scaffold import Scaffold
 from .shortpath import ShortPathState, WSGICallable
 
 __all__ = ["App"]
+
+
+def _app_name(import_name: str) -> str:
+    """Flask's ``app.name``: the import name, or the script's file name for
+    ``__main__``."""
+    if import_name != "__main__":
+        return import_name
+    filename = getattr(sys.modules["__main__"], "__file__", None)
+    return "__main__" if filename is None else os.path.splitext(os.path.basename(filename))[0]
 
 # Assigning anything but these re-decides what the short path may do
 # (App._short_path_state); reading them costs nothing extra.
@@ -52,6 +63,7 @@ class App(Scaffold, WSGICallable):
     default_config: t.ClassVar[dict[str, t.Any]] = {
         "DEBUG": False,
         "TESTING": False,
+        "SECRET_KEY": None,
         "PROPAGATE_EXCEPTIONS": None,
         "TRAP_HTTP_EXCEPTIONS": False,
         "MAX_CONTENT_LENGTH": None,
@@ -63,10 +75,35 @@ class App(Scaffold, WSGICallable):
         "PREFERRED_URL_SCHEME": "http",
     }
 
-    def __init__(self, import_name: str) -> None:
-        super().__init__(import_name)
-        self.name = import_name
-        self.config = Config(self.default_config)
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        """Flask's constructor.  The static folder is not served yet, and
+        host matching is refused: the router matches paths only."""
+        super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
+        if host_matching or static_host is not None:
+            raise NotImplementedError("host_matching and static_host are not supported: fastdispatch's router matches paths only")
+        self.subdomain_matching = subdomain_matching
+        self.name = _app_name(import_name)
+        if instance_path is None:
+            instance_path = instance_path_of(import_name, self.name)
+        elif not os.path.isabs(instance_path):
+            raise ValueError("If an instance path is provided it must be absolute. A relative path was given instead.")
+        #: the folder for files that are this deployment's (Flask's)
+        self.instance_path = instance_path
+        self.config = Config(instance_path if instance_relative_config else self.root_path, self.default_config)
+        #: where extensions keep their state, by name (Flask's)
+        self.extensions: dict[str, t.Any] = {}
         #: the router; iterable as (rule, endpoint, methods), like Flask's url_map.
         #: Flask's Map merges repeated slashes (a 308 to the merged path).
         self.url_map = Router(merge_slashes=True)
@@ -396,6 +433,21 @@ class App(Scaffold, WSGICallable):
     @debug.setter
     def debug(self, value: bool) -> None:
         self.config["DEBUG"] = value
+
+    @property
+    def secret_key(self) -> t.Any:
+        return self.config["SECRET_KEY"]
+
+    @secret_key.setter
+    def secret_key(self, value: t.Any) -> None:
+        self.config["SECRET_KEY"] = value
+
+    def open_instance_resource(self, resource: str, mode: str = "rb", encoding: str | None = "utf-8") -> t.IO[t.Any]:
+        """A file under ``instance_path``, for reading or writing (Flask's)."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
 
     @property
     def testing(self) -> bool:

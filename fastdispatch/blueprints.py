@@ -6,6 +6,7 @@ handlers applying to the child's requests too)."""
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 from .scaffold import F, Scaffold
@@ -15,12 +16,23 @@ App = t.Any
 
 
 class Blueprint(Scaffold):
-    def __init__(self, name: str, import_name: str, url_prefix: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        import_name: str,
+        static_folder: str | os.PathLike[str] | None = None,
+        static_url_path: str | None = None,
+        template_folder: str | os.PathLike[str] | None = None,
+        url_prefix: str | None = None,
+        root_path: str | None = None,
+    ) -> None:
+        """Flask's arguments, in Flask's order (``subdomain``,
+        ``url_defaults`` and ``cli_group`` are not taken yet)."""
         if not name:
             raise ValueError("'name' may not be empty.")
         if "." in name:
             raise ValueError("'name' may not contain a dot '.' character.")
-        super().__init__(import_name)
+        super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
         self.name = name
         self.url_prefix = url_prefix
         self._rules: list[tuple[str, str | None, t.Callable[..., t.Any] | None, dict[str, t.Any]]] = []

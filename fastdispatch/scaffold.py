@@ -3,9 +3,11 @@ error handlers and request hooks, with Flask's signatures."""
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 from .exceptions import HTTPException, default_exceptions
+from .paths import root_path_of
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
@@ -32,8 +34,25 @@ def exc_class_and_code(exc_class_or_code: type[BaseException] | int) -> tuple[ty
 
 
 class Scaffold:
-    def __init__(self, import_name: str) -> None:
+    """What App and Blueprint share: where they live on disk (``root_path``,
+    the static and template folders, ``open_resource``), their views, error
+    handlers and hooks."""
+
+    def __init__(
+        self,
+        import_name: str,
+        static_folder: str | os.PathLike[str] | None = None,
+        static_url_path: str | None = None,
+        template_folder: str | os.PathLike[str] | None = None,
+        root_path: str | None = None,
+    ) -> None:
         self.import_name = import_name
+        #: the folder the app's or blueprint's module is in (Flask's)
+        self.root_path = root_path_of(import_name) if root_path is None else root_path
+        self.static_folder = static_folder  # type: ignore[assignment]
+        self.static_url_path = static_url_path
+        #: relative to root_path; not read yet (templates are to come)
+        self.template_folder = template_folder
         self.view_functions: dict[str, t.Callable[..., t.Any]] = {}
         # code (or None) -> exception class -> handler, as Flask's error_handler_spec[name]
         self.error_handlers: dict[int | None, dict[type[BaseException], t.Callable[..., t.Any]]] = {}
@@ -45,6 +64,43 @@ class Scaffold:
 
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
         raise NotImplementedError
+
+    @property
+    def static_folder(self) -> str | None:
+        """The static folder, absolute (as given, relative to ``root_path``)."""
+        return None if self._static_folder is None else os.path.join(self.root_path, self._static_folder)
+
+    @static_folder.setter
+    def static_folder(self, value: str | os.PathLike[str] | None) -> None:
+        self._static_folder = None if value is None else os.fspath(value).rstrip("/\\")
+
+    @property
+    def has_static_folder(self) -> bool:
+        return self._static_folder is not None
+
+    @property
+    def static_url_path(self) -> str | None:
+        """The URL prefix of the static files: as given, else the static
+        folder's name."""
+        if self._static_url_path is not None:
+            return self._static_url_path
+        if self._static_folder is not None:
+            return "/" + os.path.basename(self._static_folder).rstrip("/")
+        return None
+
+    @static_url_path.setter
+    def static_url_path(self, value: str | None) -> None:
+        self._static_url_path = None if value is None else value.rstrip("/")
+
+    def open_resource(self, resource: str, mode: str = "rb", encoding: str | None = None) -> t.IO[t.Any]:
+        """A file under ``root_path``, for reading (``"rb"``, ``"r"``,
+        ``"rt"``), as Flask's."""
+        if mode not in {"r", "rt", "rb"}:
+            raise ValueError("Resources can only be opened for reading.")
+        path = os.path.join(self.root_path, resource)
+        if mode == "rb":
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
 
     def route(self, rule: str, **options: t.Any) -> t.Callable[[F], F]:
         def decorator(f: F) -> F:
