@@ -291,7 +291,7 @@ def match_by_walk(router: WalkRouter, method: str, path: str) -> tuple[t.Any, di
         if rule is not None:
             raise RequestRedirect(merged)
     if rule is not None:
-        params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
+        params = _convert(rule, values)
         if params is not None:
             if rule.defaults:
                 params.update(rule.defaults)

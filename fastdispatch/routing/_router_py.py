@@ -188,7 +188,7 @@ class PythonRouter:
 def _finish(hit: tuple[Rule, frozenset], values: tuple, have: list) -> tuple[t.Any, dict[str, t.Any]] | bool:
     """The answer for the rule found, or False where a converter refuses."""
     rule, before = hit
-    params = dict(zip(rule.names, values)) if rule.all_ident else _convert(rule, values)
+    params = _convert(rule, values)
     if params is None:
         have.append(before)
         return False
