@@ -8,9 +8,9 @@ __version__ = "0.1.0"
 
 from .app import App
 from .blueprints import Blueprint
-from .ctx import current_app, g, has_app_context, has_request_context, request
+from .ctx import current_app, g, has_app_context, has_request_context, request, session
 from .exceptions import HTTPException, abort
-from .helpers import make_response, url_for
+from .helpers import flash, get_flashed_messages, make_response, url_for
 from .request import Request
 from .response import Response, jsonify, redirect
 
@@ -22,6 +22,7 @@ __all__ = [
     "Flask",
     "Blueprint",
     "request",
+    "session",
     "g",
     "current_app",
     "has_request_context",
@@ -33,5 +34,7 @@ __all__ = [
     "redirect",
     "abort",
     "url_for",
+    "flash",
+    "get_flashed_messages",
     "HTTPException",
 ]

@@ -27,6 +27,11 @@ from .routing import RoutingException
 __all__ = ["ShortPathState", "WSGICallable", "call"]
 
 
+def _no_session(app: t.Any, environ: dict[str, t.Any], req: t.Any) -> bool:
+    """No session to save: none opened, and no cookie that may hold one."""
+    return req._session is None and ("HTTP_COOKIE" not in environ or not app.config["SECRET_KEY"])
+
+
 class ShortPathState:
     """What ``App._short_path_state`` worked out for ``call``, kept until
     the app changes (``App.__setattr__``, hook registration).
@@ -79,14 +84,15 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
                 rv = state.views[endpoint](**args)
             except Exception as e:
                 rv = app.handle_user_exception(e)
-            # PERF: the common view returns text: no Response object.
-            if type(rv) is str:
+            # PERF: the common view returns text: no Response object (where
+            # no session is to be saved)
+            if type(rv) is str and _no_session(app, environ, req):
                 body = rv.encode()
                 start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                 return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
             # PERF: nor for a dict (a JSON API's answer), made as jsonify
             # makes it outside debug mode
-            if type(rv) is dict and not app.config["DEBUG"]:
+            if type(rv) is dict and _no_session(app, environ, req) and not app.config["DEBUG"]:
                 body = f"{compact_json(rv)}\n".encode()
                 start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
                 return [] if method == "HEAD" else [body]

@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 import typing as t
+from datetime import timedelta
 
 from .blueprints import Blueprint
 from .config import Config
@@ -30,8 +31,10 @@ from .exceptions import HTTPException, InternalServerError
 from .http import APPLICATION_JSON, TEXT_HTML
 from .request import MAX_JSON_DEPTH, Request, blueprint_names
 from .response import Response, compact_json, response_from_view
+from ._shortpath_py import _no_session
 from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
 from .scaffold import Scaffold
+from .sessions import SecureCookieSessionInterface, SessionInterface
 from .shortpath import ShortPathState, WSGICallable
 
 __all__ = ["App"]
@@ -64,6 +67,8 @@ class App(Scaffold, WSGICallable):
         "DEBUG": False,
         "TESTING": False,
         "SECRET_KEY": None,
+        "SECRET_KEY_FALLBACKS": None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
         "PROPAGATE_EXCEPTIONS": None,
         "TRAP_HTTP_EXCEPTIONS": False,
         "MAX_CONTENT_LENGTH": None,
@@ -73,7 +78,19 @@ class App(Scaffold, WSGICallable):
         "SERVER_NAME": None,
         "APPLICATION_ROOT": "/",
         "PREFERRED_URL_SCHEME": "http",
+        "SESSION_COOKIE_NAME": "session",
+        "SESSION_COOKIE_DOMAIN": None,
+        "SESSION_COOKIE_PATH": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_PARTITIONED": False,
+        "SESSION_COOKIE_SAMESITE": None,
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "MAX_COOKIE_SIZE": 4093,
     }
+
+    #: opens and saves ``session`` (Flask's; see ``sessions``)
+    session_interface: SessionInterface = SecureCookieSessionInterface()
 
     def __init__(
         self,
@@ -199,6 +216,7 @@ class App(Scaffold, WSGICallable):
             matches
             and text
             and all(own(name) for name in _SKIPPED)
+            and type(self.session_interface) is SecureCookieSessionInterface  # (others open eagerly)
             and self.request_class.__init__ is Request.__init__
             and self.request_class.__new__ is Request.__new__
         )
@@ -236,6 +254,8 @@ class App(Scaffold, WSGICallable):
             endpoint, view_args = getattr(routing_exception, "automatic_match", None) or (None, None)
         req.endpoint = endpoint
         req.view_args = view_args
+        if type(self.session_interface) is not SecureCookieSessionInterface:
+            req._session = self._session_for(req)  # opened for every request, as Flask opens it
         token = _cv.set(req)
         error: BaseException | None = None
         try:
@@ -248,11 +268,11 @@ class App(Scaffold, WSGICallable):
                     rv = self.handle_user_exception(e)
                 # PERF: text, and nothing hooks in (a middleware-wrapped app):
                 # no Response object.
-                if type(rv) is str and (self._fast or self._short_path_state()).text:
+                if type(rv) is str and _no_session(self, environ, req) and (self._fast or self._short_path_state()).text:
                     body = rv.encode()
                     start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
-                if type(rv) is dict and not self.config["DEBUG"] and (self._fast or self._short_path_state()).text:
+                if type(rv) is dict and _no_session(self, environ, req) and not self.config["DEBUG"] and (self._fast or self._short_path_state()).text:
                     body = f"{compact_json(rv)}\n".encode()  # as jsonify outside debug mode
                     start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
@@ -318,19 +338,42 @@ class App(Scaffold, WSGICallable):
 
     def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
         """Flask's: the response made of ``rv``, through the after-request
-        functions (the blueprints' from the innermost, then the app's)."""
+        functions (the blueprints' from the innermost, then the app's),
+        the session saved to it."""
         response = self.make_response(rv)
-        if self._hooks:
-            req = _cv.get()
-            try:
+        req = _cv.get()
+        try:
+            if self._hooks:
                 for scaffold in (*self._blueprints_of(req.endpoint), self):
                     for func in reversed(scaffold.after_request_funcs):
                         response = func(response)
-            except Exception:
-                if not from_error_handler:
-                    raise
-                self.logger.exception("Request finalizing failed with an error while handling an error")
+            self._save_session(req, response)
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("Request finalizing failed with an error while handling an error")
         return response
+
+    def _session_for(self, req: Request) -> t.Any:
+        """The request's session as the interface opens it (the null
+        session where it cannot: no secret key)."""
+        interface = self.session_interface
+        session = interface.open_session(self, req)
+        return interface.make_null_session(self) if session is None else session
+
+    def _save_session(self, req: Request, response: Response) -> None:
+        """Flask's last step of a response: the session saved to it.  One
+        the request never opened is opened now only if the request sent its
+        cookie (it may be permanent, to refresh); otherwise it would be
+        empty and unchanged, which saves nothing."""
+        session = req._session
+        if session is None:
+            cookie = req.environ.get("HTTP_COOKIE")
+            if not cookie or not self.secret_key or f"{self.session_interface.get_cookie_name(self)}=" not in cookie:
+                return
+            session = req._session = self._session_for(req)
+        if not self.session_interface.is_null_session(session):
+            self.session_interface.save_session(self, session, response)
 
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
         """Flask's: the teardown functions, innermost blueprint first, with
@@ -433,6 +476,16 @@ class App(Scaffold, WSGICallable):
     @debug.setter
     def debug(self, value: bool) -> None:
         self.config["DEBUG"] = value
+
+    @property
+    def permanent_session_lifetime(self) -> timedelta:
+        """``PERMANENT_SESSION_LIFETIME`` as a timedelta (seconds allowed)."""
+        value = self.config["PERMANENT_SESSION_LIFETIME"]
+        return value if value is None or isinstance(value, timedelta) else timedelta(seconds=value)
+
+    @permanent_session_lifetime.setter
+    def permanent_session_lifetime(self, value: timedelta | int) -> None:
+        self.config["PERMANENT_SESSION_LIFETIME"] = value
 
     @property
     def secret_key(self) -> t.Any:

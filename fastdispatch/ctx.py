@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing as t
 from contextvars import ContextVar
 
-__all__ = ["request", "g", "current_app", "has_request_context", "has_app_context", "AppContext"]
+__all__ = ["request", "session", "g", "current_app", "has_request_context", "has_app_context", "AppContext"]
 
 _cv: ContextVar[t.Any] = ContextVar("fastdispatch.context")
 
@@ -109,9 +109,23 @@ class _Proxy:
     def __iter__(self) -> t.Iterator[t.Any]:
         return iter(_Proxy._current(self))
 
+    def __len__(self) -> int:
+        return len(_Proxy._current(self))
+
+    def __getitem__(self, key: t.Any) -> t.Any:
+        return _Proxy._current(self)[key]
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        _Proxy._current(self)[key] = value
+
+    def __delitem__(self, key: t.Any) -> None:
+        del _Proxy._current(self)[key]
+
     def __bool__(self) -> bool:
+        # unbound: False; bound: the object's own truth (an empty session is false)
         ctx = _cv.get(None)
-        return ctx is not None and object.__getattribute__(self, "_get")(ctx) is not None
+        target = None if ctx is None else object.__getattribute__(self, "_get")(ctx)
+        return target is not None and bool(target)
 
     def __eq__(self, other: object) -> bool:
         return bool(_Proxy._current(self) == other)
@@ -134,6 +148,19 @@ def _request_of(ctx: t.Any) -> t.Any:
 
 
 request: t.Any = _Proxy(_request_of, "request")
+
+
+def _session_of(ctx: t.Any) -> t.Any:
+    if type(ctx) is AppContext:
+        return None
+    session = ctx._session
+    if session is None:  # opened on first use (App._session_for)
+        session = ctx._session = ctx.app._session_for(ctx)
+    session.accessed = True  # every use, as Flask 3.1.3 counts it: the response varies on Cookie
+    return session
+
+
+session: t.Any = _Proxy(_session_of, "request")
 current_app: t.Any = _Proxy(lambda ctx: ctx.app, "application")
 
 

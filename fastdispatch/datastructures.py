@@ -27,6 +27,7 @@ __all__ = [
     "Headers",
     "EnvironHeaders",
     "FileStorage",
+    "HeaderSet",
     "iter_multi_items",
 ]
 
@@ -601,6 +602,104 @@ class Headers:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self)!r})"
+
+
+class HeaderSet:
+    """A comma-separated header as a case-insensitive ordered set
+    (``Vary``, ``Allow``, ...), as Werkzeug's: ``on_update`` is called after
+    every change, which is how ``Response.vary`` writes itself back."""
+
+    def __init__(self, headers: t.Iterable[str] | None = None, on_update: t.Callable[[HeaderSet], t.Any] | None = None) -> None:
+        self._headers = list(headers or ())
+        self._set = {x.lower() for x in self._headers}
+        self.on_update = on_update
+
+    def _changed(self) -> None:
+        if self.on_update is not None:
+            self.on_update(self)
+
+    def add(self, header: str) -> None:
+        self.update((header,))
+
+    def remove(self, header: str) -> None:
+        key = header.lower()
+        if key not in self._set:
+            raise KeyError(header)
+        self._set.remove(key)
+        self._headers = [h for h in self._headers if h.lower() != key]
+        self._changed()
+
+    def discard(self, header: str) -> None:
+        try:
+            self.remove(header)
+        except KeyError:
+            pass
+
+    def update(self, iterable: t.Iterable[str]) -> None:
+        inserted = False
+        for header in iterable:
+            key = header.lower()
+            if key not in self._set:
+                self._headers.append(header)
+                self._set.add(key)
+                inserted = True
+        if inserted:
+            self._changed()
+
+    def find(self, header: str) -> int:
+        key = header.lower()
+        for idx, item in enumerate(self._headers):
+            if item.lower() == key:
+                return idx
+        return -1
+
+    def index(self, header: str) -> int:
+        idx = self.find(header)
+        if idx < 0:
+            raise IndexError(header)
+        return idx
+
+    def clear(self) -> None:
+        self._set.clear()
+        self._headers.clear()
+        self._changed()
+
+    def as_set(self, preserve_casing: bool = False) -> set[str]:
+        return set(self._headers) if preserve_casing else set(self._set)
+
+    def to_header(self) -> str:
+        return ", ".join(map(_quote_header_value, self._headers))
+
+    def __getitem__(self, idx: int) -> str:
+        return self._headers[idx]
+
+    def __delitem__(self, idx: int) -> None:
+        self._set.remove(self._headers.pop(idx).lower())
+        self._changed()
+
+    def __setitem__(self, idx: int, value: str) -> None:
+        self._set.remove(self._headers[idx].lower())
+        self._headers[idx] = value
+        self._set.add(value.lower())
+        self._changed()
+
+    def __contains__(self, header: object) -> bool:
+        return isinstance(header, str) and header.lower() in self._set
+
+    def __len__(self) -> int:
+        return len(self._set)
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self._headers)
+
+    def __bool__(self) -> bool:
+        return bool(self._set)
+
+    def __str__(self) -> str:
+        return self.to_header()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._headers!r})"
 
 
 _ENVIRON_ENTITY = frozenset(("CONTENT_TYPE", "CONTENT_LENGTH"))

@@ -1,12 +1,12 @@
-"""``url_for`` and ``make_response``: the Flask helpers that need the
-current app or request."""
+"""``url_for``, ``make_response``, ``flash`` and ``get_flashed_messages``:
+the Flask helpers that need the current app or request."""
 
 from __future__ import annotations
 
 import typing as t
 from urllib.parse import quote
 
-from .ctx import AppContext, _cv
+from .ctx import AppContext, _cv, session
 
 
 def url_for(
@@ -58,3 +58,29 @@ def make_response(*args: t.Any) -> t.Any:
     if not args:
         return ctx.app.response_class()
     return ctx.app.make_response(args[0] if len(args) == 1 else args)
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Keep ``message`` in the session for a later request's
+    ``get_flashed_messages`` (Flask's: ``(category, message)`` pairs under
+    the session's ``_flashes``)."""
+    flashes = session.get("_flashes", [])
+    flashes.append((category, message))
+    session["_flashes"] = flashes
+
+
+def get_flashed_messages(with_categories: bool = False, category_filter: t.Iterable[str] = ()) -> list[t.Any]:
+    """The messages flashed so far, taken out of the session on the
+    request's first call (later calls in the request see the same ones);
+    with their categories as pairs, or only those of ``category_filter``."""
+    req = _cv.get(None)
+    if req is None or isinstance(req, AppContext):
+        raise RuntimeError("Working outside of request context.")
+    flashes = req.__dict__.get("_flashes")
+    if flashes is None:
+        flashes = req.__dict__["_flashes"] = session.pop("_flashes") if "_flashes" in session else []
+    if category_filter:
+        flashes = [f for f in flashes if f[0] in category_filter]
+    if not with_categories:
+        return [f[1] for f in flashes]
+    return flashes

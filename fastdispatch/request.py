@@ -103,7 +103,7 @@ def _json_depth_exceeds(data: str | bytes | bytearray, limit: int) -> bool:
 #: slot of ``Request`` but ``__dict__``.  A slot added to ``Request`` must
 #: be added here and there; the compiled module refuses to load otherwise,
 #: and tests/app/test_request.py checks it.
-SHORT_PATH_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded")
+SHORT_PATH_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded", "_session")
 
 
 class _lazy:
@@ -146,7 +146,8 @@ class Request:
 
     # PERF: slots for what every request is given (the compiled short path
     # sets them without calling __init__: SHORT_PATH_SLOTS) and for
-    # _form_loaded, which every request's end reads; "__dict__" holds the
+    # _form_loaded and _session, which every request's end reads (for
+    # uploads to close and a session to save); "__dict__" holds the
     # lazy values (see _lazy), the method and path once read, a routing
     # exception, and lets views set their own attributes, as on a Werkzeug
     # request.
@@ -170,6 +171,8 @@ class Request:
         self.view_args: dict[str, t.Any] | None = None
         #: whether form data was parsed (uploads may need closing)
         self._form_loaded = False
+        #: the session, once opened (``App._session_for``)
+        self._session: t.Any = None
 
     def __repr__(self) -> str:
         try:

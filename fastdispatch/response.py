@@ -26,7 +26,8 @@ from datetime import date, datetime, timedelta
 
 from . import exceptions as _exceptions
 from .ctx import _cv
-from .datastructures import Headers
+from .datastructures import Headers, HeaderSet
+from .environ import _parse_list_header
 from .http import (
     _CT_CACHE,
     _STATUS_LINES,
@@ -89,6 +90,32 @@ class _ClosingIterator:
 
 # Removed from 304 responses (werkzeug.http._entity_headers, less the two
 # remove_entity_headers keeps).
+def _set_header_property(name: str, doc: str) -> property:
+    """A comma-separated header read as a ``HeaderSet`` that writes every
+    change back (Werkzeug's set properties: ``response.vary.add("Cookie")``)."""
+
+    def on_update(headers: Headers, header_set: HeaderSet) -> None:
+        if header_set:
+            headers[name] = header_set.to_header()
+        else:
+            headers.remove(name)
+
+    def fget(self: Response) -> HeaderSet:
+        headers = self.headers
+        value = headers.get(name)
+        return HeaderSet(_parse_list_header(value) if value else None, lambda hs: on_update(headers, hs))
+
+    def fset(self: Response, value: t.Any) -> None:
+        if not value:
+            self.headers.remove(name)
+        elif isinstance(value, str):
+            self.headers[name] = value
+        else:
+            self.headers[name] = HeaderSet(value).to_header()
+
+    return property(fget, fset, lambda self: self.headers.remove(name), doc=doc)
+
+
 _ENTITY_HEADERS = frozenset(
     {"allow", "content-encoding", "content-language", "content-length", "content-md5", "content-range", "content-type", "last-modified"}
 )
@@ -378,6 +405,10 @@ class Response:
         lambda self, value: self.headers.__setitem__("Content-Encoding", value),
         lambda self: self.headers.pop("Content-Encoding", None),
     )
+
+    vary = _set_header_property("Vary", "The header names a cache must key on besides the URL, as a ``HeaderSet``.")
+    allow = _set_header_property("Allow", "The methods the resource allows, as a ``HeaderSet``.")
+    content_language = _set_header_property("Content-Language", "The languages of the body, as a ``HeaderSet``.")
 
     @property
     def is_json(self) -> bool:

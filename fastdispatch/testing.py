@@ -14,6 +14,7 @@ fastdispatch app), ``SERVER_NAME``, ``APPLICATION_ROOT`` and
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import mimetypes
 import os
@@ -28,6 +29,7 @@ from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 from wsgiref.validate import validator
 
 from . import __version__
+from .ctx import _cv
 from .datastructures import Headers
 from .http import _check_header_value, _parse_date, dump_cookie, get_content_type, iri_to_uri
 from .response import Response, dumps
@@ -585,6 +587,53 @@ class TestClient:
         path = environ.get("SCRIPT_NAME", "").rstrip("/") + "/" + environ.get("PATH_INFO", "").lstrip("/")
         return server_name, _undance(path)
 
+    def _send_cookies(self, environ: dict[str, t.Any]) -> None:
+        jar = self._cookies
+        if jar is not None:
+            server_name, path = self._url_parts(environ)
+            value = "; ".join(f"{c.key}={c.value}" for c in jar.values() if c._matches_request(server_name, path))
+            if value:
+                environ["HTTP_COOKIE"] = value
+            else:
+                environ.pop("HTTP_COOKIE", None)  # as Werkzeug: the jar owns the header
+
+    def _keep_cookies(self, environ: dict[str, t.Any], set_cookies: list[str]) -> None:
+        jar = self._cookies
+        if jar is not None:
+            server_name, path = self._url_parts(environ)
+            for value in set_cookies:
+                cookie = Cookie._from_response_header(server_name, path, value)
+                if cookie._should_delete:
+                    jar.pop(cookie._storage_key, None)
+                else:
+                    jar[cookie._storage_key] = cookie
+
+    @contextlib.contextmanager
+    def session_transaction(self, *args: t.Any, **kwargs: t.Any) -> t.Iterator[t.Any]:
+        """Flask's: the session the jar's cookies hold, for the test to
+        read or change; on leaving the block it is saved back to the jar
+        as the app would save it.  The arguments are ``open``'s: the
+        request the session is opened for."""
+        self._jar()
+        app = self.application
+        kwargs["environ_base"] = {**self.environ_base, **(kwargs.get("environ_base") or {})}
+        environ = _build_request(app, *args, **kwargs).environ()
+        self._send_cookies(environ)
+        req = app.request_class(environ, app)
+        interface = app.session_interface
+        token = _cv.set(req)
+        try:
+            session = interface.open_session(app, req)
+            if session is None:
+                raise RuntimeError("Session backend did not open a session.")
+            yield session
+            response = app.response_class()
+            if not interface.is_null_session(session):
+                interface.save_session(app, session, response)
+        finally:
+            _cv.reset(token)
+        self._keep_cookies(environ, response.headers.getlist("Set-Cookie"))
+
     # -- requests ---------------------------------------------------------------
 
     def open(self, path: str = "/", *, follow_redirects: bool = False, buffered: bool = False, **kwargs: t.Any) -> TestResponse:
@@ -611,14 +660,7 @@ class TestClient:
 
     def _run(self, req: _Request) -> TestResponse:
         environ = req.environ()
-        jar = self._cookies
-        if jar is not None:
-            server_name, path = self._url_parts(environ)
-            value = "; ".join(f"{c.key}={c.value}" for c in jar.values() if c._matches_request(server_name, path))
-            if value:
-                environ["HTTP_COOKIE"] = value
-            else:
-                environ.pop("HTTP_COOKIE", None)  # as Werkzeug: the jar owns the header
+        self._send_cookies(environ)
         app = validator(self.application) if self.validate else self.application
         started: list[t.Any] = []
         body: list[bytes] = []
@@ -646,15 +688,7 @@ class TestClient:
         headers = Headers()
         for key, value in header_list:
             headers.add(key, value)
-        if jar is not None:
-            server_name, path = self._url_parts(environ)
-            for key, value in header_list:
-                if key.lower() == "set-cookie":
-                    cookie = Cookie._from_response_header(server_name, path, value)
-                    if cookie._should_delete:
-                        jar.pop(cookie._storage_key, None)
-                    else:
-                        jar[cookie._storage_key] = cookie
+        self._keep_cookies(environ, [value for key, value in header_list if key.lower() == "set-cookie"])
         return TestResponse(body, status, headers, request=_RequestInfo(environ))
 
     def _redirected(self, req: _Request, response: TestResponse) -> _Request:

@@ -27,6 +27,7 @@ cdef extern from "Python.h":
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     object PyType_GenericAlloc(type t, Py_ssize_t n)
     PyObject* Py_False
+    PyObject* Py_None
     ctypedef struct PyMemberDef:
         Py_ssize_t offset
     ctypedef struct PyMemberDescrObject:
@@ -48,11 +49,11 @@ cdef Py_ssize_t _slot(str name) except -1:
 #: the Request slots _new_request fills: the contract with ``Request``
 #: (``request.SHORT_PATH_SLOTS``, every slot but ``__dict__``), checked here
 #: as the module loads and by tests/app/test_request.py
-FILLED_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded")
+FILLED_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded", "_session")
 if FILLED_SLOTS != SHORT_PATH_SLOTS or set(Request.__slots__) != {*FILLED_SLOTS, "__dict__"}:
     raise TypeError(f"Request's slots {Request.__slots__} are not those the short path fills, {FILLED_SLOTS}")
 
-# PERF: a Request is made as object.__new__ makes it, then its five slots
+# PERF: a Request is made as object.__new__ makes it, then its slots
 # written where they live: no Python-level call, no attribute machinery.
 # Subclasses inherit the offsets; _short_path_state sends classes with their
 # own __init__ or __new__ to the full path.
@@ -61,6 +62,7 @@ cdef Py_ssize_t _APP = _slot("app")
 cdef Py_ssize_t _ENDPOINT = _slot("endpoint")
 cdef Py_ssize_t _VIEW_ARGS = _slot("view_args")
 cdef Py_ssize_t _FORM_LOADED = _slot("_form_loaded")
+cdef Py_ssize_t _SESSION = _slot("_session")
 
 
 cdef inline void _put(object obj, Py_ssize_t offset, object value) noexcept:
@@ -81,6 +83,7 @@ cdef object _new_request(type cls, dict environ, app, endpoint, args):
     _put(req, _ENDPOINT, endpoint)
     _put(req, _VIEW_ARGS, args)
     _put(req, _FORM_LOADED, False)
+    _put(req, _SESSION, None)
     return req
 
 
@@ -131,6 +134,12 @@ cdef tuple _content_length(Py_ssize_t n):
     text = PyUnicode_New(24 - i, 127)
     memcpy(PyUnicode_DATA(text), digits + i, 24 - i)
     return ("Content-Length", text)
+
+
+cdef inline bint _no_session(app, dict environ, req) except -1:
+    """No session to save: none opened, and no cookie that may hold one."""
+    return _get(req, _SESSION) == Py_None and (
+        PyDict_GetItemWithError(environ, "HTTP_COOKIE") == NULL or not app.config["SECRET_KEY"])
 
 
 cdef class ShortPathState:
@@ -204,14 +213,15 @@ cdef object _call(app, dict environ, start_response):
                 rv = PyObject_Call(state.views[endpoint], (), args)
             except Exception as e:
                 rv = app.handle_user_exception(e)
-            # PERF: the common view returns text: no Response object.
-            if type(rv) is str:
+            # PERF: the common view returns text: no Response object (where
+            # no session is to be saved)
+            if type(rv) is str and _no_session(app, environ, req):
                 body = PyUnicode_AsUTF8String(rv)
                 start_response("200 OK", [_TEXT_HTML, _content_length(len(body))])
                 return [] if _is(method, "HEAD") else [body]  # as Werkzeug's Response: the environ's own value
             # PERF: nor for a dict (a JSON API's answer), made as jsonify
             # makes it outside debug mode
-            if type(rv) is dict and not app.config["DEBUG"]:
+            if type(rv) is dict and _no_session(app, environ, req) and not app.config["DEBUG"]:
                 body = PyUnicode_AsUTF8String(compact_json(rv) + "\n")
                 start_response("200 OK", [_APPLICATION_JSON, _content_length(len(body))])
                 return [] if _is(method, "HEAD") else [body]

@@ -21,6 +21,9 @@ COOKIE_EXPIRES = datetime.datetime(2031, 5, 17, 12, 30, 0, tzinfo=datetime.timez
 MAX_CONTENT_LENGTH = 4096
 MAX_FORM_MEMORY_SIZE = 1000
 MAX_FORM_PARTS = 4
+SECRET_KEY = "diff-secret-key"
+PERMANENT_SESSION_LIFETIME = 7200  # seconds (the config takes an int as Flask's)
+UUID_VALUE = "12345678-1234-5678-1234-567812345678"
 
 
 def make_app(ns, hooks=True):  # noqa: C901 (one app, on purpose)
@@ -831,6 +834,102 @@ def make_app(ns, hooks=True):  # noqa: C901 (one app, on purpose)
             return "got"
 
     app.add_url_rule("/cbv/nohead", view_func=NoHead.as_view("nohead"))
+
+    # -- sessions and flashed messages -------------------------------------------
+
+    session, flash, get_flashed_messages = ns.session, ns.flash, ns.get_flashed_messages
+    app.secret_key = SECRET_KEY
+    app.config["PERMANENT_SESSION_LIFETIME"] = PERMANENT_SESSION_LIFETIME
+
+    @app.route("/session/set")
+    def session_set():
+        for key, value in request.args.items():
+            session[key] = value
+        return "set"
+
+    @app.route("/session/get")
+    def session_get():
+        return {"session": {k: repr(v) for k, v in session.items()}, "permanent": session.permanent, "len": len(session)}
+
+    @app.route("/session/types")
+    def session_types():
+        session["tuple"] = (1, "two", (3,))
+        session["bytes"] = b"\x00\xff binary"
+        session["uuid"] = uuid.UUID(UUID_VALUE)
+        session["when"] = datetime.datetime(2024, 2, 29, 23, 59, 1, tzinfo=datetime.timezone.utc)
+        session["tag-lookalike"] = {" t": ["not", "a", "tuple"]}
+        session["nested"] = {"list": [1, (2, 3), {"b": b"x"}], "none": None, "unicode": "ü€😀"}
+        return "typed"
+
+    @app.route("/session/types/read")
+    def session_types_read():
+        return "\n".join(f"{k}: {type(v).__name__} {v!r}" for k, v in sorted(session.items()))
+
+    @app.route("/session/permanent")
+    def session_permanent():
+        session.permanent = request.args.get("on", "1") == "1"
+        session["p"] = "permanent"
+        return "permanent"
+
+    @app.route("/session/untouched")
+    def session_untouched():
+        return "untouched"
+
+    @app.route("/session/untouched.json")
+    def session_untouched_json():
+        return {"untouched": True}
+
+    @app.route("/session/peek")
+    def session_peek():
+        return f"peek {'p' in session} {bool(session)}"
+
+    @app.route("/session/clear")
+    def session_clear():
+        session.clear()
+        return "cleared"
+
+    @app.route("/session/pop/<key>")
+    def session_pop(key):
+        return f"popped {session.pop(key, None)!r}"
+
+    @app.route("/session/append")
+    def session_append():
+        # a change inside a value is not seen unless the view says so
+        session.setdefault("items", []).append(len(session["items"]))
+        if request.args.get("mark"):
+            session.modified = True
+        return f"items {session['items']}"
+
+    @app.route("/session/raise")
+    def session_raise():
+        session["before-error"] = True
+        raise ZeroDivisionError("after setting the session")
+
+    @app.route("/session/abort")
+    def session_abort():
+        session["aborted"] = True
+        abort(409)
+
+    @app.route("/flash/<category>/<message>")
+    def flash_message(category, message):
+        flash(message, category)
+        return "flashed"
+
+    @app.route("/flash/plain/<message>")
+    def flash_plain(message):
+        flash(message)
+        return "flashed"
+
+    @app.route("/flash/read")
+    def flash_read():
+        kw = {}
+        if request.args.get("with"):
+            kw["with_categories"] = True
+        if request.args.get("filter"):
+            kw["category_filter"] = request.args.getlist("filter")
+        first = get_flashed_messages(**kw)
+        again = get_flashed_messages()
+        return jsonify(first=first, again=again, left="_flashes" in session)
 
     return app
 

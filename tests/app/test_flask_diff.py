@@ -24,6 +24,7 @@ from types import SimpleNamespace
 
 import flask
 import flask.views
+import itsdangerous
 import pytest
 import werkzeug.exceptions
 import werkzeug.routing
@@ -34,7 +35,7 @@ import fastdispatch.exceptions
 import fastdispatch.routing
 from fastdispatch.testing import TestClient
 
-from .flask_diff_app import MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE, MAX_FORM_PARTS, make_app, make_porting_app
+from .flask_diff_app import MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE, MAX_FORM_PARTS, PERMANENT_SESSION_LIFETIME, make_app, make_porting_app
 
 # Both clients pass an unknown method on; wsgiref.validate warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:Unknown REQUEST_METHOD:Warning")
@@ -59,6 +60,9 @@ def flask_ns() -> SimpleNamespace:
         exceptions=werkzeug.exceptions,
         BaseConverter=werkzeug.routing.BaseConverter,
         views=flask.views,
+        session=flask.session,
+        flash=flask.flash,
+        get_flashed_messages=flask.get_flashed_messages,
         router_cls=None,
     )
 
@@ -80,8 +84,21 @@ def fastdispatch_ns(router_cls: type, app_cls: type) -> SimpleNamespace:
         exceptions=fastdispatch.exceptions,
         BaseConverter=fastdispatch.routing.BaseConverter,
         views=fastdispatch.views,
+        session=fastdispatch.session,
+        flash=fastdispatch.flash,
+        get_flashed_messages=fastdispatch.get_flashed_messages,
         router_cls=router_cls,
     )
+
+
+# Both frameworks sign session cookies with itsdangerous, which stamps each
+# with the current second: fixed, so that the cookies compare byte for byte.
+SIGNING_TIME = int(time.time())
+
+
+@pytest.fixture(autouse=True)
+def _fixed_signing_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(itsdangerous.TimestampSigner, "get_timestamp", lambda self: SIGNING_TIME)
 
 
 @pytest.fixture(params=["hooks", "nohooks"])
@@ -211,19 +228,21 @@ _MAX_AGE_RE = re.compile(r"(?i); Max-Age=(\d+)")
 
 
 def _normalize_cookie(value: str, now: float) -> str:
-    """A Max-Age cookie's Expires is "now + max_age": both frameworks compute
-    it from the clock, so it is checked to be within a few seconds of that
-    and then replaced by a placeholder."""
-    m = _MAX_AGE_RE.search(value)
-    if m is None or int(m.group(1)) == 0:
-        return value
+    """A Max-Age cookie's Expires is "now + max_age", a permanent session's
+    "now + PERMANENT_SESSION_LIFETIME": both frameworks compute it from the
+    clock, so it is checked to be within a few seconds of that and then
+    replaced by a placeholder."""
     e = _EXPIRES_RE.search(value)
     if e is None:
         return value
+    m = _MAX_AGE_RE.search(value)
+    if m is not None and int(m.group(1)) == 0:
+        return value
+    lifetime, name = (int(m.group(1)), "Max-Age") if m is not None else (PERMANENT_SESSION_LIFETIME, "lifetime")
     expires = email.utils.parsedate_to_datetime(e.group(2)).timestamp()
-    if abs(expires - (now + int(m.group(1)))) > 5:
+    if abs(expires - (now + lifetime)) > 5:
         return value  # keep it: it will show in the diff
-    return _EXPIRES_RE.sub(r"\1<now + Max-Age>", value)
+    return _EXPIRES_RE.sub(rf"\1<now + {name}>", value)
 
 
 def snapshot(resp: t.Any) -> dict[str, t.Any]:
@@ -722,6 +741,44 @@ for cookie in [
 ]:  # fmt: skip
     one(f"cookies-header {cookie}", GET("/cookies/read", app_sees={"HTTP_COOKIE": cookie}))
 one("cookies-header-raw-utf8", GET("/cookies/read", app_sees={"HTTP_COOKIE": "u=\xc3\xbc; \xc3\xa4=k"}))
+
+# sessions (Flask's cookie, byte for byte) and flashed messages
+case("session-set-get", GET("/session/get"), GET("/session/set?user=ann&n=1"), GET("/session/get"), GET("/session/set?n=2"), GET("/session/get"))
+case("session-types", GET("/session/types"), GET("/session/types/read"), GET("/session/get"))
+case("session-untouched", GET("/session/untouched"), GET("/session/set?a=1"), GET("/session/untouched"), GET("/session/untouched.json"))
+case("session-untouched-head", GET("/session/set?a=1"), HEAD("/session/untouched"), HEAD("/session/untouched.json"))
+case("session-peek", GET("/session/peek"), GET("/session/set?p=1"), GET("/session/peek"))
+case(
+    "session-permanent",
+    GET("/session/permanent"),
+    GET("/session/untouched"),  # refreshed: a permanent cookie is sent again
+    GET("/session/untouched.json"),
+    GET("/session/get"),
+    GET("/session/permanent?on=0"),
+    GET("/session/untouched"),
+)
+case("session-clear", GET("/session/set?a=1&b=2"), GET("/session/clear"), GET("/session/get"), GET("/session/clear"))
+case("session-pop", GET("/session/set?a=1"), GET("/session/pop/a"), GET("/session/pop/a"), GET("/session/get"))
+case("session-mutable-value", GET("/session/append"), GET("/session/append"), GET("/session/get"), GET("/session/append?mark=1"), GET("/session/get"))
+case("session-saved-on-error", GET("/session/raise"), GET("/session/get"), GET("/session/abort"), GET("/session/get"))
+case("session-404-with-cookie", GET("/session/set?a=1"), GET("/nope"), GET("/only-post"))
+for cookie in [
+    "session=", "session=garbage", "session=a.b.c", "session=e30.AAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "session=.eJzT0yMAAGTvBe8.AAAAAA.AAAA", "session=\xc3\xa9t\xc3\xa9", "session=" + "x" * 5000, "session=a; session=b",
+    'session="quoted.value"',
+]:  # fmt: skip
+    one(f"session-malformed-cookie {cookie[:40]}", GET("/session/get", app_sees={"HTTP_COOKIE": cookie}))
+case(
+    "flash",
+    GET("/flash/read"),
+    GET("/flash/error/bad"),
+    GET("/flash/info/fine"),
+    GET("/flash/plain/hello"),
+    GET("/flash/read?with=1&filter=error&filter=message"),
+    GET("/flash/read"),
+    GET("/flash/error/again"),
+    GET("/flash/read?with=1"),
+)
 
 # headers
 one("headers", GET("/headers", headers={"X-Custom": "v", "X-Number": "12", "Accept": "text/html", "X-Multi": ["1", "2"]}))
