@@ -8,9 +8,9 @@ __version__ = "0.1.0"
 
 from .app import App
 from .blueprints import Blueprint
-from .ctx import current_app, g, has_app_context, has_request_context, request, session
+from .ctx import after_this_request, copy_current_request_context, current_app, g, has_app_context, has_request_context, request, session
 from .exceptions import HTTPException, abort
-from .helpers import flash, get_flashed_messages, make_response, url_for
+from .helpers import flash, get_flashed_messages, make_response, stream_with_context, url_for
 from .request import Request
 from .response import Response, jsonify, redirect
 
@@ -36,5 +36,8 @@ __all__ = [
     "url_for",
     "flash",
     "get_flashed_messages",
+    "stream_with_context",
+    "after_this_request",
+    "copy_current_request_context",
     "HTTPException",
 ]

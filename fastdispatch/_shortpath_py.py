@@ -27,9 +27,10 @@ from .routing import RoutingException
 __all__ = ["ShortPathState", "WSGICallable", "call"]
 
 
-def _no_session(app: t.Any, environ: dict[str, t.Any], req: t.Any) -> bool:
-    """No session to save: none opened, and no cookie that may hold one."""
-    return req._session is None and ("HTTP_COOKIE" not in environ or not app.config["SECRET_KEY"])
+def _plain(app: t.Any, environ: dict[str, t.Any], req: t.Any) -> bool:
+    """Nothing to do but send the answer: no ``after_this_request``
+    function, no session to save (none opened, no cookie that may hold one)."""
+    return req._after is None and req._session is None and ("HTTP_COOKIE" not in environ or not app.config["SECRET_KEY"])
 
 
 class ShortPathState:
@@ -85,14 +86,14 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
             except Exception as e:
                 rv = app.handle_user_exception(e)
             # PERF: the common view returns text: no Response object (where
-            # no session is to be saved)
-            if type(rv) is str and _no_session(app, environ, req):
+            # nothing else is to be done: _plain)
+            if type(rv) is str and _plain(app, environ, req):
                 body = rv.encode()
                 start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                 return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
             # PERF: nor for a dict (a JSON API's answer), made as jsonify
             # makes it outside debug mode
-            if type(rv) is dict and _no_session(app, environ, req) and not app.config["DEBUG"]:
+            if type(rv) is dict and _plain(app, environ, req) and not app.config["DEBUG"]:
                 body = f"{compact_json(rv)}\n".encode()
                 start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
                 return [] if method == "HEAD" else [body]

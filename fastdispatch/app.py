@@ -20,18 +20,19 @@ import logging
 import os
 import sys
 import typing as t
+from contextvars import Token
 from datetime import timedelta
 
 from .blueprints import Blueprint
 from .config import Config
 from .paths import instance_path_of
-from .ctx import AppContext, _cv
+from .ctx import AppContext, RequestContext, _cv, _g_of
 from .environ import _wsgi_decode
 from .exceptions import HTTPException, InternalServerError
 from .http import APPLICATION_JSON, TEXT_HTML
 from .request import MAX_JSON_DEPTH, Request, blueprint_names
 from .response import Response, compact_json, response_from_view
-from ._shortpath_py import _no_session
+from ._shortpath_py import _plain
 from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
 from .scaffold import Scaffold
 from .sessions import SecureCookieSessionInterface, SessionInterface
@@ -47,6 +48,8 @@ def _app_name(import_name: str) -> str:
         return import_name
     filename = getattr(sys.modules["__main__"], "__file__", None)
     return "__main__" if filename is None else os.path.splitext(os.path.basename(filename))[0]
+
+_sentinel: t.Any = object()
 
 # Assigning anything but these re-decides what the short path may do
 # (App._short_path_state); reading them costs nothing extra.
@@ -126,6 +129,9 @@ class App(Scaffold, WSGICallable):
         self.url_map = Router(merge_slashes=True)
         self.blueprints: dict[str, Blueprint] = {}
         self._hooks = False  # any hook registered anywhere: take the full path
+        #: Flask's: called with the exception (or None) as each app context ends
+        self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], t.Any]] = []
+        self._contexts = 0  # app and request contexts pushed by hand (see _count_context)
         self._logger: logging.Logger | None = None
         self._fast: ShortPathState | None = None  # see _short_path_state
 
@@ -184,6 +190,13 @@ class App(Scaffold, WSGICallable):
         if view_func is not None:
             self.view_functions[endpoint] = view_func
 
+    def teardown_appcontext(self, f: t.Callable[[BaseException | None], t.Any]) -> t.Callable[[BaseException | None], t.Any]:
+        """Flask's: ``f(exc)`` when an app context ends, which a request's
+        does with the request (unless it ran inside one already pushed)."""
+        self.teardown_appcontext_funcs.append(f)
+        self._changed()
+        return f
+
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
         blueprint.register(self, options)
         self._changed()
@@ -217,6 +230,8 @@ class App(Scaffold, WSGICallable):
             and text
             and all(own(name) for name in _SKIPPED)
             and type(self.session_interface) is SecureCookieSessionInterface  # (others open eagerly)
+            and not self.teardown_appcontext_funcs
+            and not self._contexts
             and self.request_class.__init__ is Request.__init__
             and self.request_class.__new__ is Request.__new__
         )
@@ -228,12 +243,27 @@ class App(Scaffold, WSGICallable):
         """Flask's WSGI entry, for middleware to wrap: the request matched,
         then the pipeline.  ``__call__`` comes here only where this is
         wrapped or overridden; otherwise it matches the request itself."""
+        return self.dispatch_matched(environ, start_response, *self._match(environ))
+
+    def _match(self, environ: dict[str, t.Any]) -> tuple[str | None, dict[str, t.Any] | None, RoutingException | None]:
+        """The match of a request: the endpoint and its values, or what
+        the router raised."""
         path = environ.get("PATH_INFO", "")
         try:
             endpoint, args = self.url_map.match(environ.get("REQUEST_METHOD", "GET"), path if path.isascii() else _wsgi_decode(path))
         except RoutingException as e:
-            return self.dispatch_matched(environ, start_response, None, None, e)
-        return self.dispatch_matched(environ, start_response, endpoint, args, None)
+            return None, None, e
+        return endpoint, args, None
+
+    def _matched(self, req: Request, endpoint: str | None, view_args: dict[str, t.Any] | None, routing_exception: RoutingException | None) -> None:
+        """The match result, on the request as Flask has it."""
+        if routing_exception is not None:
+            req.routing_exception = routing_exception
+            # an automatic OPTIONS: the request has the rule's endpoint and
+            # values, as Werkzeug matched it for Flask
+            endpoint, view_args = getattr(routing_exception, "automatic_match", None) or (None, None)
+        req.endpoint = endpoint
+        req.view_args = view_args
 
     def dispatch_matched(
         self,
@@ -247,16 +277,9 @@ class App(Scaffold, WSGICallable):
         the endpoint and its values, or what the match raised (Flask's
         request from its context's push to its pop)."""
         req = self.request_class(environ, self)
-        if routing_exception is not None:
-            req.routing_exception = routing_exception
-            # an automatic OPTIONS: the request has the rule's endpoint and
-            # values, as Werkzeug matched it for Flask
-            endpoint, view_args = getattr(routing_exception, "automatic_match", None) or (None, None)
-        req.endpoint = endpoint
-        req.view_args = view_args
-        if type(self.session_interface) is not SecureCookieSessionInterface:
-            req._session = self._session_for(req)  # opened for every request, as Flask opens it
+        self._matched(req, endpoint, view_args, routing_exception)
         token = _cv.set(req)
+        shared = self._enter_request(req, token)
         error: BaseException | None = None
         try:
             try:
@@ -268,11 +291,11 @@ class App(Scaffold, WSGICallable):
                     rv = self.handle_user_exception(e)
                 # PERF: text, and nothing hooks in (a middleware-wrapped app):
                 # no Response object.
-                if type(rv) is str and _no_session(self, environ, req) and (self._fast or self._short_path_state()).text:
+                if type(rv) is str and _plain(self, environ, req) and (self._fast or self._short_path_state()).text:
                     body = rv.encode()
                     start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
-                if type(rv) is dict and _no_session(self, environ, req) and not self.config["DEBUG"] and (self._fast or self._short_path_state()).text:
+                if type(rv) is dict and _plain(self, environ, req) and not self.config["DEBUG"] and (self._fast or self._short_path_state()).text:
                     body = f"{compact_json(rv)}\n".encode()  # as jsonify outside debug mode
                     start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
@@ -282,11 +305,32 @@ class App(Scaffold, WSGICallable):
                 response = self.handle_exception(e)
             return response(environ, start_response)
         finally:
-            if self._hooks:
-                self.do_teardown_request(error)
+            if self._hooks or self.teardown_appcontext_funcs:
+                self._end_request(req, error, shared)
             if req._form_loaded:
                 req.close()  # uploads spooled to temporary files
             _cv.reset(token)
+
+    def _enter_request(self, req: Request, token: Token[t.Any]) -> bool:
+        """A request's start, its context just set (``token``): its session
+        opened now unless the interface is the default one (opened on first
+        use); whether it runs inside a context already pushed for this app,
+        whose ``g`` it then shares and which it leaves to tear down (Flask
+        pushes an app context only where there is none for the app)."""
+        if type(self.session_interface) is not SecureCookieSessionInterface:
+            req._session = self._session_for(req)  # opened for every request, as Flask opens it
+        outer = token.old_value
+        if outer is Token.MISSING or getattr(outer, "app", None) is not self:
+            return False
+        req.__dict__["g"] = _g_of(outer)
+        return True
+
+    def _end_request(self, req: Request, exc: BaseException | None, shared: bool) -> None:
+        """A request's end, still its context: the teardown functions, the
+        app context's too where the request has its own (``shared``: not)."""
+        self.do_teardown_request(exc)
+        if not shared:
+            self.do_teardown_appcontext(exc)
 
     def dispatch_request(self) -> t.Any:
         """Flask's: the view's return value; the routing exception raised
@@ -343,11 +387,16 @@ class App(Scaffold, WSGICallable):
         response = self.make_response(rv)
         req = _cv.get()
         try:
+            if req._after is not None:  # after_this_request's, first (Flask's order)
+                for func in req._after:
+                    response = func(response)
             if self._hooks:
                 for scaffold in (*self._blueprints_of(req.endpoint), self):
                     for func in reversed(scaffold.after_request_funcs):
                         response = func(response)
-            self._save_session(req, response)
+            # PERF: no call where no session was opened nor could be sent
+            if req._session is not None or "HTTP_COOKIE" in req.environ:
+                self._save_session(req, response)
         except Exception:
             if not from_error_handler:
                 raise
@@ -368,19 +417,29 @@ class App(Scaffold, WSGICallable):
         empty and unchanged, which saves nothing."""
         session = req._session
         if session is None:
-            cookie = req.environ.get("HTTP_COOKIE")
+            cookie = req.environ["HTTP_COOKIE"]
             if not cookie or not self.secret_key or f"{self.session_interface.get_cookie_name(self)}=" not in cookie:
                 return
             session = req._session = self._session_for(req)
         if not self.session_interface.is_null_session(session):
             self.session_interface.save_session(self, session, response)
 
-    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:
         """Flask's: the teardown functions, innermost blueprint first, with
         the exception that ended the request (None if none did)."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
         for scaffold in (*self._blueprints_of(_cv.get().endpoint), self):
             for func in reversed(scaffold.teardown_request_funcs):
                 func(exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:
+        """Flask's: the ``teardown_appcontext`` functions, last registered
+        first, with the exception that ended the context (None if none)."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_appcontext_funcs):
+            func(exc)
 
     def _blueprints_of(self, endpoint: str | None) -> list[Blueprint]:
         """The endpoint's blueprint, then its parents (Flask's
@@ -523,6 +582,25 @@ class App(Scaffold, WSGICallable):
 
     def app_context(self) -> AppContext:
         return AppContext(self)
+
+    def request_context(self, environ: dict[str, t.Any]) -> RequestContext:
+        """Flask's: a context for the request ``environ`` describes, matched
+        (``with app.request_context(environ): ...``)."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
+        """Flask's: a request context for a request made of the test
+        client's arguments (path, ``method``, ``headers``, ``data``, ...)."""
+        from .testing import _build_request
+
+        return self.request_context(_build_request(self, *args, **kwargs).environ())
+
+    def _count_context(self, delta: int) -> None:
+        """A context of this app pushed (1) or popped (-1) by hand.  While
+        one is, the short path serves none of its requests: the full
+        pipeline finds it (``_enter_request``)."""
+        object.__setattr__(self, "_contexts", self._contexts + delta)
+        object.__setattr__(self, "_fast", None)
 
     def test_client(self, use_cookies: bool = True) -> t.Any:
         from .testing import TestClient

@@ -8,12 +8,26 @@ and one ``reset``: ``current_app`` and ``g`` are reached through it.
 
 from __future__ import annotations
 
+import sys
 import typing as t
 from contextvars import ContextVar
+from functools import update_wrapper
 
-__all__ = ["request", "session", "g", "current_app", "has_request_context", "has_app_context", "AppContext"]
+__all__ = [
+    "request",
+    "session",
+    "g",
+    "current_app",
+    "has_request_context",
+    "has_app_context",
+    "AppContext",
+    "RequestContext",
+    "after_this_request",
+    "copy_current_request_context",
+]
 
 _cv: ContextVar[t.Any] = ContextVar("fastdispatch.context")
+_sentinel: t.Any = object()
 
 
 class _AppCtxGlobals:
@@ -40,7 +54,8 @@ class _AppCtxGlobals:
 
 class AppContext:
     """What ``app.app_context()`` pushes: ``current_app`` and ``g`` work,
-    ``request`` does not (as in Flask)."""
+    ``request`` does not (as in Flask).  The last ``pop`` runs the app's
+    ``teardown_appcontext`` functions."""
 
     __slots__ = ("app", "_g", "_tokens")
 
@@ -57,16 +72,136 @@ class AppContext:
 
     def push(self) -> None:
         self._tokens.append(_cv.set(self))
+        self.app._count_context(1)
 
-    def pop(self) -> None:
-        _cv.reset(self._tokens.pop())
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        # checked first: a context popped out of turn is not torn down
+        # (Flask tears it down, then raises)
+        if _cv.get(None) is not self:
+            raise AssertionError(f"Popped wrong app context. ({_cv.get(None)!r} instead of {self!r})")
+        try:
+            if len(self._tokens) == 1:
+                self.app.do_teardown_appcontext(sys.exc_info()[1] if exc is _sentinel else exc)
+        finally:
+            _cv.reset(self._tokens.pop())
+            self.app._count_context(-1)
 
     def __enter__(self) -> AppContext:
         self.push()
         return self
 
-    def __exit__(self, *exc: t.Any) -> None:
-        self.pop()
+    def __exit__(self, exc_type: t.Any, exc_value: BaseException | None, tb: t.Any) -> None:
+        self.pop(exc_value)
+
+
+class RequestContext:
+    """What ``app.test_request_context()`` and ``app.request_context(environ)``
+    push, as Flask's: the request (matched on the first push, its session
+    opened as the app opens it), the app context (the one already pushed for
+    the same app, or its own, torn down with it), ``g``.  The last ``pop``
+    runs the teardown functions.  A request the app serves is its own
+    context; this is for code that needs one outside of that."""
+
+    def __init__(self, app: t.Any, environ: dict[str, t.Any], request: t.Any = None, session: t.Any = None) -> None:
+        self.app = app
+        if request is None:
+            request = app.request_class(environ, app)
+            app._matched(request, *app._match(environ))
+        self.request = request
+        if session is not None:
+            request._session = session
+        self._tokens: list[tuple[t.Any, bool]] = []
+
+    @property
+    def session(self) -> t.Any:
+        return _session_of(self.request)
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        return _g_of(self.request)
+
+    def copy(self) -> RequestContext:
+        """The same request in a context of its own (another thread's):
+        the request object and session shared, ``g`` not (as Flask)."""
+        return type(self)(self.app, self.request.environ, request=_copied(self.request), session=self.request._session)
+
+    def push(self) -> None:
+        token = _cv.set(self.request)
+        shared = self.app._enter_request(self.request, token)
+        self._tokens.append((token, shared))
+        self.app._count_context(1)
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        if _cv.get(None) is not self.request:
+            raise AssertionError(f"Popped wrong request context. ({_cv.get(None)!r} instead of {self.request!r})")
+        token, shared = self._tokens[-1]
+        try:
+            if len(self._tokens) == 1:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app._end_request(self.request, exc, shared)
+                if self.request._form_loaded:
+                    self.request.close()
+        finally:
+            self._tokens.pop()
+            _cv.reset(token)
+            self.app._count_context(-1)
+
+    def __enter__(self) -> RequestContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: t.Any, exc_value: BaseException | None, tb: t.Any) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.request.url!r} [{self.request.method}] of {self.app.name}>"
+
+
+def _copied(req: t.Any) -> t.Any:
+    """A shallow copy of a request, with a ``g`` and uploads of its own to
+    forget (the original closes them) and no ``after_this_request``; the
+    session shared (opened now if it was not: the copy must not open one of
+    its own)."""
+    if req._session is None:
+        req._session = req.app._session_for(req)
+    new = object.__new__(type(req))
+    for name in type(req).__slots__:
+        if name != "__dict__":
+            setattr(new, name, getattr(req, name))
+    new.__dict__.update((k, v) for k, v in req.__dict__.items() if k != "g")
+    new._form_loaded = False
+    new._after = None
+    return new
+
+
+def _current_request(what: str) -> t.Any:
+    req = _cv.get(None)
+    if req is None or type(req) is AppContext:
+        raise RuntimeError(f"'{what}' can only be used when a request context is active, such as in a view function.")
+    return req
+
+
+def after_this_request(f: t.Callable[[t.Any], t.Any]) -> t.Callable[[t.Any], t.Any]:
+    """Run ``f(response)`` on this request's response, before the
+    after-request functions (Flask's); its return value is the response."""
+    req = _current_request("after_this_request")
+    if req._after is None:
+        req._after = []
+    req._after.append(f)
+    return f
+
+
+def copy_current_request_context(f: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """``f`` run in a copy of the current request's context, e.g. in a
+    thread started by the view (Flask's)."""
+    ctx = RequestContext(_current_request("copy_current_request_context").app, {}, request=_copied(_cv.get()))
+
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        with ctx:
+            return ctx.app.ensure_sync(f)(*args, **kwargs)
+
+    return update_wrapper(wrapper, f)
 
 
 class _Proxy:
@@ -92,6 +227,8 @@ class _Proxy:
         if ctx is not None:
             target = object.__getattribute__(self, "_get")(ctx)
             if target is not None:
+                if name == "_get_current_object":
+                    return lambda: target
                 return getattr(target, name)
         if name in ("_current", "_get_current_object"):
             return object.__getattribute__(self, name)

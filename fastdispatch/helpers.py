@@ -1,12 +1,15 @@
-"""``url_for``, ``make_response``, ``flash`` and ``get_flashed_messages``:
-the Flask helpers that need the current app or request."""
+"""``url_for``, ``make_response``, ``flash``, ``get_flashed_messages`` and
+``stream_with_context``: the Flask helpers that need the current app or
+request."""
 
 from __future__ import annotations
 
 import typing as t
 from urllib.parse import quote
 
-from .ctx import AppContext, _cv, session
+from functools import update_wrapper
+
+from .ctx import AppContext, _current_request, _cv, session
 
 
 def url_for(
@@ -84,3 +87,81 @@ def get_flashed_messages(with_categories: bool = False, category_filter: t.Itera
     if not with_categories:
         return [f[1] for f in flashes]
     return flashes
+
+
+def stream_with_context(generator_or_function: t.Any) -> t.Any:
+    """A streamed body that runs in the request's context (``request``,
+    ``session``, ``g`` work in it), as Flask 3.1's: the request has ended
+    when the body is sent, and the stream's run is a context of its own,
+    whose end runs the teardown functions again.  Also a decorator of a
+    generator function."""
+    try:
+        gen = iter(generator_or_function)
+    except TypeError:
+        func = generator_or_function
+
+        def decorator(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return stream_with_context(func(*args, **kwargs))
+
+        return update_wrapper(decorator, func)
+    return _ContextStream(_current_request("stream_with_context"), gen)
+
+
+class _ContextStream:
+    """Each chunk made with the request as the current context (set and
+    reset around each, so a server may resume it from any thread).  The
+    first chunk asked for starts the stream's context, and its end (the
+    last chunk, an error, or ``close`` before either) ends it: the teardown
+    functions, with the exception, as Flask's ``with app_ctx, req_ctx``
+    around the generator."""
+
+    __slots__ = ("req", "gen", "started", "ended")
+
+    def __init__(self, req: t.Any, gen: t.Iterator[t.Any]) -> None:
+        self.req = req
+        self.gen = gen
+        self.started = self.ended = False
+
+    def __iter__(self) -> _ContextStream:
+        return self
+
+    def __next__(self) -> t.Any:
+        if self.ended:
+            raise StopIteration
+        token = _cv.set(self.req)
+        try:
+            self.started = True
+            try:
+                return next(self.gen)
+            except StopIteration:
+                self._end(None)
+                raise
+            except BaseException as e:
+                self._end(e)
+                raise
+        finally:
+            _cv.reset(token)
+
+    def _end(self, exc: BaseException | None) -> None:
+        self.ended = True
+        close = getattr(self.gen, "close", None)
+        if close is not None:
+            close()
+        app = self.req.app
+        app.do_teardown_request(exc)
+        app.do_teardown_appcontext(exc)
+
+    def close(self) -> None:
+        if self.ended:
+            return
+        if not self.started:  # never run: its context never began
+            self.ended = True
+            close = getattr(self.gen, "close", None)
+            if close is not None:
+                close()
+            return
+        token = _cv.set(self.req)
+        try:
+            self._end(GeneratorExit())
+        finally:
+            _cv.reset(token)

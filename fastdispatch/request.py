@@ -103,7 +103,7 @@ def _json_depth_exceeds(data: str | bytes | bytearray, limit: int) -> bool:
 #: slot of ``Request`` but ``__dict__``.  A slot added to ``Request`` must
 #: be added here and there; the compiled module refuses to load otherwise,
 #: and tests/app/test_request.py checks it.
-SHORT_PATH_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded", "_session")
+SHORT_PATH_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded", "_session", "_after")
 
 
 class _lazy:
@@ -146,8 +146,9 @@ class Request:
 
     # PERF: slots for what every request is given (the compiled short path
     # sets them without calling __init__: SHORT_PATH_SLOTS) and for
-    # _form_loaded and _session, which every request's end reads (for
-    # uploads to close and a session to save); "__dict__" holds the
+    # _form_loaded, _session and _after, which every request's end reads
+    # (uploads to close, a session to save, after_this_request functions);
+    # "__dict__" holds the
     # lazy values (see _lazy), the method and path once read, a routing
     # exception, and lets views set their own attributes, as on a Werkzeug
     # request.
@@ -173,6 +174,8 @@ class Request:
         self._form_loaded = False
         #: the session, once opened (``App._session_for``)
         self._session: t.Any = None
+        #: the functions ``after_this_request`` gave, once it has
+        self._after: list[t.Callable[[t.Any], t.Any]] | None = None
 
     def __repr__(self) -> str:
         try:

@@ -49,7 +49,7 @@ cdef Py_ssize_t _slot(str name) except -1:
 #: the Request slots _new_request fills: the contract with ``Request``
 #: (``request.SHORT_PATH_SLOTS``, every slot but ``__dict__``), checked here
 #: as the module loads and by tests/app/test_request.py
-FILLED_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded", "_session")
+FILLED_SLOTS = ("environ", "app", "endpoint", "view_args", "_form_loaded", "_session", "_after")
 if FILLED_SLOTS != SHORT_PATH_SLOTS or set(Request.__slots__) != {*FILLED_SLOTS, "__dict__"}:
     raise TypeError(f"Request's slots {Request.__slots__} are not those the short path fills, {FILLED_SLOTS}")
 
@@ -63,6 +63,7 @@ cdef Py_ssize_t _ENDPOINT = _slot("endpoint")
 cdef Py_ssize_t _VIEW_ARGS = _slot("view_args")
 cdef Py_ssize_t _FORM_LOADED = _slot("_form_loaded")
 cdef Py_ssize_t _SESSION = _slot("_session")
+cdef Py_ssize_t _AFTER = _slot("_after")
 
 
 cdef inline void _put(object obj, Py_ssize_t offset, object value) noexcept:
@@ -84,6 +85,7 @@ cdef object _new_request(type cls, dict environ, app, endpoint, args):
     _put(req, _VIEW_ARGS, args)
     _put(req, _FORM_LOADED, False)
     _put(req, _SESSION, None)
+    _put(req, _AFTER, None)
     return req
 
 
@@ -136,9 +138,10 @@ cdef tuple _content_length(Py_ssize_t n):
     return ("Content-Length", text)
 
 
-cdef inline bint _no_session(app, dict environ, req) except -1:
-    """No session to save: none opened, and no cookie that may hold one."""
-    return _get(req, _SESSION) == Py_None and (
+cdef inline bint _plain(app, dict environ, req) except -1:
+    """Nothing to do but send the answer: no ``after_this_request``
+    function, no session to save (none opened, no cookie that may hold one)."""
+    return _get(req, _AFTER) == Py_None and _get(req, _SESSION) == Py_None and (
         PyDict_GetItemWithError(environ, "HTTP_COOKIE") == NULL or not app.config["SECRET_KEY"])
 
 
@@ -214,14 +217,14 @@ cdef object _call(app, dict environ, start_response):
             except Exception as e:
                 rv = app.handle_user_exception(e)
             # PERF: the common view returns text: no Response object (where
-            # no session is to be saved)
-            if type(rv) is str and _no_session(app, environ, req):
+            # nothing else is to be done: _plain)
+            if type(rv) is str and _plain(app, environ, req):
                 body = PyUnicode_AsUTF8String(rv)
                 start_response("200 OK", [_TEXT_HTML, _content_length(len(body))])
                 return [] if _is(method, "HEAD") else [body]  # as Werkzeug's Response: the environ's own value
             # PERF: nor for a dict (a JSON API's answer), made as jsonify
             # makes it outside debug mode
-            if type(rv) is dict and _no_session(app, environ, req) and not app.config["DEBUG"]:
+            if type(rv) is dict and _plain(app, environ, req) and not app.config["DEBUG"]:
                 body = PyUnicode_AsUTF8String(compact_json(rv) + "\n")
                 start_response("200 OK", [_APPLICATION_JSON, _content_length(len(body))])
                 return [] if _is(method, "HEAD") else [body]

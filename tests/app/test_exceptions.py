@@ -3,7 +3,6 @@ same error pages byte for byte, same headers, same ``abort``."""
 
 from __future__ import annotations
 
-import types
 from datetime import datetime, timezone
 
 import flask
@@ -12,6 +11,7 @@ import werkzeug.exceptions as wz
 import werkzeug.routing
 from markupsafe import Markup
 
+from fastdispatch import App
 from fastdispatch import exceptions as fd
 from fastdispatch.ctx import AppContext
 from fastdispatch.response import Response
@@ -228,7 +228,8 @@ def test_abort_uses_the_apps_aborter():
     class Custom(fd.HTTPException):
         code = 499
 
-    app = types.SimpleNamespace(aborter=fd.Aborter(extra={499: Custom}))
+    app = App(__name__)
+    app.aborter = fd.Aborter(extra={499: Custom})
     with AppContext(app):
         with pytest.raises(Custom):
             fd.abort(499)

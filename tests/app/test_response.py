@@ -21,6 +21,7 @@ import werkzeug.http
 import werkzeug.utils
 from markupsafe import Markup
 
+from fastdispatch import App as fd_App
 from fastdispatch import http as fd_http
 from fastdispatch import response as fd_response
 from fastdispatch.ctx import AppContext
@@ -408,7 +409,8 @@ def test_large_cookie_warns_like_werkzeug():
 
 
 def test_max_cookie_size_follows_app_config():
-    app = types.SimpleNamespace(config={"MAX_COOKIE_SIZE": 10}, debug=False)
+    app = fd_App(__name__)
+    app.config["MAX_COOKIE_SIZE"] = 10
     with AppContext(app):
         assert Response().max_cookie_size == 10
         with pytest.warns(UserWarning):
@@ -539,7 +541,9 @@ def test_jsonify_single_value(value, debug):
     with flask_app.app_context():
         theirs = flask.jsonify(obj)
         flask_dumps = flask.json.dumps(obj)
-    with AppContext(types.SimpleNamespace(debug=debug, config={}, response_class=Response)):
+    app = fd_App(__name__)
+    app.debug = debug
+    with AppContext(app):
         ours = jsonify(obj)
         assert dumps(obj) == flask_dumps
     assert snapshot(ours) == snapshot(theirs)
@@ -584,7 +588,9 @@ def test_jsonify_uses_the_apps_response_class():
     class MyResponse(Response):
         pass
 
-    with AppContext(types.SimpleNamespace(debug=False, config={}, response_class=MyResponse)):
+    app = fd_App(__name__)
+    app.response_class = MyResponse
+    with AppContext(app):
         assert type(jsonify(a=1)) is MyResponse
 
 
