@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 import typing as t
+import weakref
 from contextvars import Token
 from datetime import timedelta
 
@@ -95,6 +96,12 @@ class App(Scaffold, WSGICallable):
     #: opens and saves ``session`` (Flask's; see ``sessions``)
     session_interface: SessionInterface = SecureCookieSessionInterface()
 
+    #: a receiver is connected to one of ``fastdispatch.signals``: requests
+    #: send them (set by that module, for every app; until then nothing is sent)
+    _signalling: t.ClassVar[bool] = False
+    #: the apps made, for ``signals`` to send to the full pipeline
+    _live: t.ClassVar[weakref.WeakSet[App]] = weakref.WeakSet()
+
     def __init__(
         self,
         import_name: str,
@@ -132,6 +139,7 @@ class App(Scaffold, WSGICallable):
         #: Flask's: called with the exception (or None) as each app context ends
         self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], t.Any]] = []
         self._contexts = 0  # app and request contexts pushed by hand (see _count_context)
+        App._live.add(self)
         self._logger: logging.Logger | None = None
         self._fast: ShortPathState | None = None  # see _short_path_state
 
@@ -223,7 +231,7 @@ class App(Scaffold, WSGICallable):
         def own(name: str) -> bool:
             return name not in self.__dict__ and getattr(cls, name) is getattr(App, name)
 
-        text = not self._hooks and self.response_class is Response and own("make_response") and own("finalize_request")
+        text = not self._hooks and not self._signalling and self.response_class is Response and own("make_response") and own("finalize_request")
         matches = own("wsgi_app")
         serves = (
             matches
@@ -284,6 +292,8 @@ class App(Scaffold, WSGICallable):
         try:
             try:
                 try:
+                    if self._signalling:
+                        self._send("request_started")
                     rv = self.preprocess_request() if self._hooks else None
                     if rv is None:
                         rv = self.dispatch_request()
@@ -305,7 +315,7 @@ class App(Scaffold, WSGICallable):
                 response = self.handle_exception(e)
             return response(environ, start_response)
         finally:
-            if self._hooks or self.teardown_appcontext_funcs:
+            if self._hooks or self.teardown_appcontext_funcs or self._signalling:
                 self._end_request(req, error, shared)
             if req._form_loaded:
                 req.close()  # uploads spooled to temporary files
@@ -317,10 +327,13 @@ class App(Scaffold, WSGICallable):
         use); whether it runs inside a context already pushed for this app,
         whose ``g`` it then shares and which it leaves to tear down (Flask
         pushes an app context only where there is none for the app)."""
+        outer = token.old_value
+        shared = outer is not Token.MISSING and getattr(outer, "app", None) is self
+        if not shared and self._signalling:
+            self._send("appcontext_pushed")  # the request's own app context
         if type(self.session_interface) is not SecureCookieSessionInterface:
             req._session = self._session_for(req)  # opened for every request, as Flask opens it
-        outer = token.old_value
-        if outer is Token.MISSING or getattr(outer, "app", None) is not self:
+        if not shared:
             return False
         req.__dict__["g"] = _g_of(outer)
         return True
@@ -331,6 +344,15 @@ class App(Scaffold, WSGICallable):
         self.do_teardown_request(exc)
         if not shared:
             self.do_teardown_appcontext(exc)
+            if self._signalling:
+                self._send("appcontext_popped")
+
+    def _send(self, signal: str, **kwargs: t.Any) -> None:
+        """Send a signal of ``fastdispatch.signals`` from this app, as
+        Flask does (only while ``_signalling``: the module is imported)."""
+        from . import signals
+
+        getattr(signals, signal).send(self, _async_wrapper=self.ensure_sync, **kwargs)
 
     def dispatch_request(self) -> t.Any:
         """Flask's: the view's return value; the routing exception raised
@@ -397,6 +419,8 @@ class App(Scaffold, WSGICallable):
             # PERF: no call where no session was opened nor could be sent
             if req._session is not None or "HTTP_COOKIE" in req.environ:
                 self._save_session(req, response)
+            if self._signalling:
+                self._send("request_finished", response=response)
         except Exception:
             if not from_error_handler:
                 raise
@@ -432,6 +456,8 @@ class App(Scaffold, WSGICallable):
         for scaffold in (*self._blueprints_of(_cv.get().endpoint), self):
             for func in reversed(scaffold.teardown_request_funcs):
                 func(exc)
+        if self._signalling:
+            self._send("request_tearing_down", exc=exc)
 
     def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:
         """Flask's: the ``teardown_appcontext`` functions, last registered
@@ -440,6 +466,8 @@ class App(Scaffold, WSGICallable):
             exc = sys.exc_info()[1]
         for func in reversed(self.teardown_appcontext_funcs):
             func(exc)
+        if self._signalling:
+            self._send("appcontext_tearing_down", exc=exc)
 
     def _blueprints_of(self, endpoint: str | None) -> list[Blueprint]:
         """The endpoint's blueprint, then its parents (Flask's
@@ -488,6 +516,8 @@ class App(Scaffold, WSGICallable):
         """Flask's: an exception no handler took is logged and answered
         with a 500 (its own handler's, if any), or raised again where
         ``PROPAGATE_EXCEPTIONS`` (testing or debug) says so."""
+        if self._signalling:
+            self._send("got_request_exception", exception=e)
         propagate = self.config["PROPAGATE_EXCEPTIONS"]
         if propagate is None:
             propagate = self.config["TESTING"] or self.config["DEBUG"]

@@ -73,6 +73,8 @@ class AppContext:
     def push(self) -> None:
         self._tokens.append(_cv.set(self))
         self.app._count_context(1)
+        if self.app._signalling:
+            self.app._send("appcontext_pushed")
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
         # checked first: a context popped out of turn is not torn down
@@ -85,6 +87,8 @@ class AppContext:
         finally:
             _cv.reset(self._tokens.pop())
             self.app._count_context(-1)
+        if self.app._signalling:
+            self.app._send("appcontext_popped")
 
     def __enter__(self) -> AppContext:
         self.push()

@@ -70,6 +70,9 @@ def flash(message: str, category: str = "message") -> None:
     flashes = session.get("_flashes", [])
     flashes.append((category, message))
     session["_flashes"] = flashes
+    app = _cv.get().app
+    if app._signalling:
+        app._send("message_flashed", message=message, category=category)
 
 
 def get_flashed_messages(with_categories: bool = False, category_filter: t.Iterable[str] = ()) -> list[t.Any]:
