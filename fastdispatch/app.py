@@ -31,7 +31,7 @@ from .http import APPLICATION_JSON, TEXT_HTML
 from .request import MAX_JSON_DEPTH, Request, blueprint_names
 from .response import Response, compact_json, response_from_view
 from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
-from .scaffold import Scaffold
+from .scaffold import F, Scaffold
 from .shortpath import ShortPathState, WSGICallable
 
 __all__ = ["App"]
@@ -108,6 +108,8 @@ class App(Scaffold, WSGICallable):
         #: Flask's Map merges repeated slashes (a 308 to the merged path).
         self.url_map = Router(merge_slashes=True)
         self.blueprints: dict[str, Blueprint] = {}
+        #: what ``make_shell_context`` calls (Flask's)
+        self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
         self._hooks = False  # any hook registered anywhere: take the full path
         self._logger: logging.Logger | None = None
         self._fast: ShortPathState | None = None  # see _short_path_state
@@ -475,6 +477,30 @@ class App(Scaffold, WSGICallable):
         from .testing import TestClient
 
         return TestClient(self, use_cookies=use_cookies)
+
+    # -- the command line (fastdispatch.cli; ``cli`` is Scaffold's) ----------
+
+    def shell_context_processor(self, f: F) -> F:
+        """``f()`` returns a dict of names for ``fastdispatch shell``."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """The names ``fastdispatch shell`` starts with: ``app``, ``g``,
+        then those of the shell context processors, in order."""
+        from .ctx import g
+
+        names: dict[str, t.Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            names.update(processor())
+        return names
+
+    def test_cli_runner(self, **kwargs: t.Any) -> t.Any:
+        """A click ``CliRunner`` whose ``invoke`` runs ``app.cli`` (or the
+        command given) with this app, as Flask's ``FlaskCliRunner``."""
+        from .cli_groups import FlaskCliRunner
+
+        return FlaskCliRunner(self, **kwargs)
 
     def iter_rules(self) -> t.Iterator[t.Any]:
         return iter(self.url_map)
