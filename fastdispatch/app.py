@@ -46,8 +46,9 @@ def _app_name(import_name: str) -> str:
     return "__main__" if filename is None else os.path.splitext(os.path.basename(filename))[0]
 
 # Assigning anything but these re-decides what the short path may do
-# (App._short_path_state); reading them costs nothing extra.
-_NO_RESET = frozenset(("_fast", "_logger"))
+# (App._short_path_state); reading them costs nothing extra.  ``cli``: the
+# command line is no concern of the short path (Scaffold.cli).
+_NO_RESET = frozenset(("_fast", "_logger", "cli"))
 
 # What the short path skips on a hit it serves itself, or calls as App's:
 # an app or subclass with its own of any of these takes the pipeline.

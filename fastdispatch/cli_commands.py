@@ -40,8 +40,9 @@ def format_routes(app: t.Any, sort: str = "endpoint", all_methods: bool = False)
 
 
 @click.command("routes", short_help="Show the routes for the app.")
-@click.option("--sort", "-s", type=click.Choice(("endpoint", "methods", "rule", "match")), default="endpoint",
-              help="Sort by this column; 'match': registration order, the order rules are tried in.")
+@click.option("--sort", "-s", type=click.Choice(("endpoint", "methods", "domain", "rule", "match")), default="endpoint",
+              help="Sort by this column; 'match': registration order, the order rules are tried in "
+                   "('domain', as Flask's without subdomains or hosts, is 'match').")
 @click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS methods.")
 @with_appcontext
 def routes_command(sort: str, all_methods: bool) -> None:
