@@ -35,7 +35,7 @@ from .request import MAX_JSON_DEPTH, Request, blueprint_names
 from .response import Response, compact_json, response_from_view
 from ._shortpath_py import _plain
 from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
-from .scaffold import Scaffold
+from .scaffold import F, Scaffold
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .shortpath import ShortPathState, WSGICallable
 
@@ -53,8 +53,9 @@ def _app_name(import_name: str) -> str:
 _sentinel: t.Any = object()
 
 # Assigning anything but these re-decides what the short path may do
-# (App._short_path_state); reading them costs nothing extra.
-_NO_RESET = frozenset(("_fast", "_logger"))
+# (App._short_path_state); reading them costs nothing extra.  ``cli``: the
+# command line is no concern of the short path (Scaffold.cli).
+_NO_RESET = frozenset(("_fast", "_logger", "cli"))
 
 # What the short path skips on a hit it serves itself, or calls as App's:
 # an app or subclass with its own of any of these takes the pipeline.
@@ -135,6 +136,8 @@ class App(Scaffold, WSGICallable):
         #: Flask's Map merges repeated slashes (a 308 to the merged path).
         self.url_map = Router(merge_slashes=True)
         self.blueprints: dict[str, Blueprint] = {}
+        #: what ``make_shell_context`` calls (Flask's)
+        self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
         self._hooks = False  # any hook registered anywhere: take the full path
         #: Flask's: called with the exception (or None) as each app context ends
         self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], t.Any]] = []
@@ -636,6 +639,30 @@ class App(Scaffold, WSGICallable):
         from .testing import TestClient
 
         return TestClient(self, use_cookies=use_cookies)
+
+    # -- the command line (fastdispatch.cli; ``cli`` is Scaffold's) ----------
+
+    def shell_context_processor(self, f: F) -> F:
+        """``f()`` returns a dict of names for ``fastdispatch shell``."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """The names ``fastdispatch shell`` starts with: ``app``, ``g``,
+        then those of the shell context processors, in order."""
+        from .ctx import g
+
+        names: dict[str, t.Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            names.update(processor())
+        return names
+
+    def test_cli_runner(self, **kwargs: t.Any) -> t.Any:
+        """A click ``CliRunner`` whose ``invoke`` runs ``app.cli`` (or the
+        command given) with this app, as Flask's ``FlaskCliRunner``."""
+        from .cli_groups import FlaskCliRunner
+
+        return FlaskCliRunner(self, **kwargs)
 
     def iter_rules(self) -> t.Iterator[t.Any]:
         return iter(self.url_map)

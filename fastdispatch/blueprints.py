@@ -14,6 +14,9 @@ from .scaffold import F, Scaffold
 # ``App`` in annotations: ``fastdispatch.app.App``, which imports this module
 App = t.Any
 
+# ``cli_group`` not given: the commands go in a group named as the blueprint
+_BLUEPRINT_NAME: t.Any = object()
+
 
 class Blueprint(Scaffold):
     def __init__(
@@ -25,9 +28,12 @@ class Blueprint(Scaffold):
         template_folder: str | os.PathLike[str] | None = None,
         url_prefix: str | None = None,
         root_path: str | None = None,
+        cli_group: str | None = _BLUEPRINT_NAME,
     ) -> None:
-        """Flask's arguments, in Flask's order (``subdomain``,
-        ``url_defaults`` and ``cli_group`` are not taken yet)."""
+        """Flask's arguments, in Flask's order (``subdomain`` and
+        ``url_defaults`` are not taken yet).  ``cli_group``: the name of the
+        group of this blueprint's commands under the app's; None puts them
+        in the app's own group."""
         if not name:
             raise ValueError("'name' may not be empty.")
         if "." in name:
@@ -35,6 +41,7 @@ class Blueprint(Scaffold):
         super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
         self.name = name
         self.url_prefix = url_prefix
+        self.cli_group = cli_group
         self._rules: list[tuple[str, str | None, t.Callable[..., t.Any] | None, dict[str, t.Any]]] = []
         self._app_wide: list[t.Callable[[App], t.Any]] = []  # applied to the app on registration
         self._registered: list[App] = []
@@ -123,6 +130,7 @@ class Blueprint(Scaffold):
         for setup in self._app_wide:
             setup(app)
         self._registered.append(app)
+        self._register_commands(app, name, options.get("cli_group", self.cli_group))
         for blueprint, bp_options in self._blueprints:
             bp_options = dict(bp_options)
             bp_url_prefix = bp_options.get("url_prefix")
@@ -136,3 +144,13 @@ class Blueprint(Scaffold):
                 bp_options["url_prefix"] = url_prefix
             bp_options["name_prefix"] = name
             blueprint.register(app, bp_options)
+
+    def _register_commands(self, app: App, name: str, group: str | None) -> None:
+        commands = self.__dict__.get("_cli")  # not self.cli: no commands, no click
+        if commands is None or not commands.commands:
+            return
+        if group is None:
+            app.cli.commands.update(commands.commands)
+            return
+        commands.name = name if group is _BLUEPRINT_NAME else group
+        app.cli.add_command(commands)

@@ -5,8 +5,12 @@
                                   [--access-log] [--keep-alive S] [--graceful-timeout S]
     fastdispatch routes MODULE:APP [--sort endpoint|methods|rule|match] [--all-methods]
     fastdispatch --version
+    fastdispatch --app MODULE:APP COMMAND [ARGS]...
 
-Errors a user can fix are one line on stderr (``fastdispatch: error: ...``)
+The last runs the app's own commands (``app.cli``) and ``shell``,
+``routes``, ``run``, ``serve`` on Flask's command-line machinery (click:
+``FlaskGroup``); the app may also come from ``FASTDISPATCH_APP`` or
+``FLASK_APP``.  Errors a user can fix are one line on stderr (``fastdispatch: error: ...``)
 and a non-zero exit: 2 for a bad command line, a bad MODULE:APP, an unknown
 server or one that is not installed; 1 for a port that cannot be listened on.
 """
@@ -18,10 +22,32 @@ import os
 import sys
 import typing as t
 
+import click
+
 from . import __version__
+from .cli_commands import FlaskGroup, format_routes, routes_command, run_command, shell_command
+from .cli_discovery import NoAppException, ScriptInfo
+from .cli_groups import AppGroup, FlaskCliRunner, pass_script_info, with_appcontext
 from .servers import DEFAULT_SERVER, SERVERS, ServeError, load_app
 
-__all__ = ["main", "version_string", "format_routes"]
+__all__ = [
+    "main",
+    "version_string",
+    "format_routes",
+    "AppGroup",
+    "FlaskGroup",
+    "FastDispatchGroup",
+    "FlaskCliRunner",
+    "ScriptInfo",
+    "NoAppException",
+    "with_appcontext",
+    "pass_script_info",
+    "shell_command",
+    "routes_command",
+    "run_command",
+    "serve_command",
+    "cli",
+]
 
 PROG = "fastdispatch"
 
@@ -35,27 +61,6 @@ def version_string() -> str:
 
     kind = "compiled" if CompiledRouter is not None and Router is CompiledRouter else "pure Python"
     return f"{PROG} {__version__} (router: {Router.__name__}, {kind})"
-
-
-def format_routes(app: t.Any, sort: str = "endpoint", all_methods: bool = False) -> str:
-    """The route table exactly as ``flask routes`` (Flask 3.1) prints it: columns Endpoint,
-    Methods, Rule; HEAD and OPTIONS left out unless ``all_methods``; sorted
-    by ``sort`` (``match``: registration order, the order rules are tried
-    in for equal weight)."""
-    rules = list(app.url_map)
-    if not rules:
-        return "No routes were registered."
-    ignored = set() if all_methods else {"HEAD", "OPTIONS"}
-    rows = [[str(r.endpoint), ", ".join(sorted(set(r.methods or ()) - ignored)), r.rule] for r in rules]
-    sorts = ["endpoint", "methods", "rule"]
-    if sort in sorts:
-        rows.sort(key=lambda row: row[sorts.index(sort)])
-    headers = ["Endpoint", "Methods", "Rule"]
-    rows.insert(0, headers)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
-    rows.insert(1, ["-" * w for w in widths])
-    template = "  ".join(f"{{{i}:<{w}}}" for i, w in enumerate(widths))
-    return "\n".join(template.format(*row) for row in rows)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,7 +90,12 @@ def _count(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Serve a fastdispatch (or any WSGI) app, or list its routes.")
+    parser = _Parser(
+        prog=PROG,
+        description="Serve a fastdispatch (or any WSGI) app, or list its routes.",
+        epilog=f"{PROG} --app MODULE:APP COMMAND [ARGS]... runs the app's own commands (app.cli), and shell, "
+               f"routes, run, serve; {PROG} --app MODULE:APP --help lists them.",
+    )
     parser.add_argument("-V", "--version", action="version", version=version_string(),
                         help="print the version and the router implementation in use, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -118,18 +128,57 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if _for_the_app(args):
+        return _run_group(args)
+    return _run_parser(args)
+
+
+def _env_app() -> str | None:
+    return os.environ.get("FASTDISPATCH_APP") or os.environ.get("FLASK_APP") or None
+
+
+def _for_the_app(args: list[str]) -> bool:
+    """Whether ``args`` are for the click group (``--app``, the app's own
+    commands, shell) rather than for ``serve``/``routes MODULE:APP`` as
+    they always were.  ``serve`` without MODULE:APP takes the environment's
+    (in ``args``, in place); ``routes`` without it loads that app as
+    ``flask routes`` does."""
+    if not args or args[0] in ("-h", "--help", "-V", "--version"):
+        return False
+    if args[0] not in ("serve", "routes"):
+        return True
+    env_app = _env_app()
+    if env_app is None or (len(args) > 1 and not args[1].startswith("-")):
+        return False
+    if args[0] == "serve":
+        args.insert(1, env_app)
+        return False
+    return True
+
+
+def _run_group(args: list[str]) -> int:
+    try:
+        cli.main(args, prog_name=PROG)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else 0 if code is None else 1
+    return 0
+
+
+def _run_parser(args: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
+    parsed = parser.parse_args(args)
+    if parsed.command is None:
         parser.print_help(sys.stderr)
         return 2
     try:
-        if args.command == "routes":
-            app = load_app(args.app)
+        if parsed.command == "routes":
+            app = load_app(parsed.app)
             if not hasattr(app, "url_map"):
-                raise ServeError(f"{args.app!r} has no url_map: not a fastdispatch App")
+                raise ServeError(f"{parsed.app!r} has no url_map: not a fastdispatch App")
             try:
-                print(format_routes(app, args.sort, args.all_methods))
+                print(format_routes(app, parsed.sort, parsed.all_methods))
                 sys.stdout.flush()
             except BrokenPipeError:  # `fastdispatch routes app | head`: not an error
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -137,20 +186,55 @@ def main(argv: t.Sequence[str] | None = None) -> int:
         from .servers import serve
 
         return serve(
-            args.app,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            server=args.server,
-            access_log=args.access_log,
-            keep_alive=args.keep_alive,
-            graceful_timeout=args.graceful_timeout,
+            parsed.app,
+            host=parsed.host,
+            port=parsed.port,
+            workers=parsed.workers,
+            server=parsed.server,
+            access_log=parsed.access_log,
+            keep_alive=parsed.keep_alive,
+            graceful_timeout=parsed.graceful_timeout,
         )
     except ServeError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 0
+
+
+# ``serve`` under --app: the same command line as ``serve MODULE:APP``, the
+# app's import path taken from --app (every worker process imports it).
+@click.command("serve", short_help="Serve the app over HTTP (fastdispatch serve --help).", add_help_option=False,
+               context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@pass_script_info
+def serve_command(info: ScriptInfo, args: tuple[str, ...]) -> None:
+    if not info.app_import_path:
+        raise click.UsageError("serve needs the app as --app MODULE:APP (or FASTDISPATCH_APP)")
+    sys.exit(_run_parser(["serve", info.app_import_path, *args]))
+
+
+class FastDispatchGroup(FlaskGroup):
+    """``FlaskGroup`` with ``serve`` and ``--version``: the ``fastdispatch`` command's."""
+
+    def __init__(self, **extra: t.Any) -> None:
+        version = click.Option(["-V", "--version"], is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+                               help="Print the version and the router implementation in use, and exit.")
+        super().__init__(params=[*extra.pop("params", ()), version], **extra)
+        self.add_command(serve_command)
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_string())
+        ctx.exit()
+
+
+cli = FastDispatchGroup(
+    name=PROG,
+    help="Run a fastdispatch app's commands.\n\nThe app is given with '--app', the FASTDISPATCH_APP or FLASK_APP "
+         "environment variable, or a 'wsgi.py' or 'app.py' file in the current directory.",
+)
 
 
 if __name__ == "__main__":  # pragma: no cover

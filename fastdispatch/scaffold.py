@@ -65,6 +65,26 @@ class Scaffold:
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
         raise NotImplementedError
 
+    # -- the command line: made on first use, so that importing fastdispatch
+    # does not import click; set with object.__setattr__, which App's
+    # __setattr__ would take for a change the short path must see.
+
+    @property
+    def cli(self) -> t.Any:
+        """The click group (``fastdispatch.cli.AppGroup``) of this app's or
+        blueprint's commands, run by ``fastdispatch --app``."""
+        group = self.__dict__.get("_cli")
+        if group is None:
+            from .cli_groups import AppGroup
+
+            group = AppGroup(getattr(self, "name", None))
+            object.__setattr__(self, "_cli", group)
+        return group
+
+    @cli.setter
+    def cli(self, group: t.Any) -> None:
+        object.__setattr__(self, "_cli", group)
+
     @property
     def static_folder(self) -> str | None:
         """The static folder, absolute (as given, relative to ``root_path``)."""
