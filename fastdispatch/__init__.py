@@ -12,7 +12,8 @@ from .ctx import current_app, g, has_app_context, has_request_context, request
 from .exceptions import HTTPException, abort
 from .helpers import make_response, url_for
 from .request import Request
-from .response import Response, jsonify, redirect
+from .json import jsonify
+from .response import Response, redirect
 
 Flask = App  # so that `from fastdispatch import Flask` ports a file unchanged
 

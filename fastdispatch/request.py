@@ -21,6 +21,7 @@ from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _par
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from .formparser import parse_form_data, url_decode
 from .http import parse_options_header
+from . import json as _app_json
 
 __all__ = ["JSONTooDeep", "MAX_JSON_DEPTH", "Request", "UserAgent"]
 
@@ -159,8 +160,9 @@ class Request:
     #: what the match raised (a 404, 405 or redirect), as in Flask: the app
     #: raises it after the before-request hooks
     routing_exception: Exception | None = None
-    #: what ``get_json`` parses with (``loads``), as on Werkzeug's request
-    json_module: t.Any = json
+    #: what ``get_json`` parses with (``loads``): as Flask's, the current
+    #: app's provider (``fastdispatch.json``)
+    json_module: t.Any = _app_json
 
     def __init__(self, environ: dict[str, t.Any], app: t.Any = None) -> None:
         self.environ = environ

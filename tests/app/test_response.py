@@ -21,6 +21,7 @@ import werkzeug.http
 import werkzeug.utils
 from markupsafe import Markup
 
+from fastdispatch import App
 from fastdispatch import http as fd_http
 from fastdispatch import response as fd_response
 from fastdispatch.ctx import AppContext
@@ -539,7 +540,9 @@ def test_jsonify_single_value(value, debug):
     with flask_app.app_context():
         theirs = flask.jsonify(obj)
         flask_dumps = flask.json.dumps(obj)
-    with AppContext(types.SimpleNamespace(debug=debug, config={}, response_class=Response)):
+    app = App(__name__)
+    app.debug = debug
+    with app.app_context():
         ours = jsonify(obj)
         assert dumps(obj) == flask_dumps
     assert snapshot(ours) == snapshot(theirs)
@@ -573,7 +576,7 @@ def test_jsonify_errors_like_flask():
 
 
 def test_dumps_kwargs_and_loads():
-    with flask.Flask(__name__).app_context():
+    with flask.Flask(__name__).app_context(), App(__name__).app_context():
         for obj in JSON_VALUES:
             assert dumps(obj, indent=4) == flask.json.dumps(obj, indent=4)
             assert dumps(obj, sort_keys=False, ensure_ascii=False) == flask.json.dumps(obj, sort_keys=False, ensure_ascii=False)
@@ -584,7 +587,10 @@ def test_jsonify_uses_the_apps_response_class():
     class MyResponse(Response):
         pass
 
-    with AppContext(types.SimpleNamespace(debug=False, config={}, response_class=MyResponse)):
+    class MyApp(App):
+        response_class = MyResponse
+
+    with MyApp(__name__).app_context():
         assert type(jsonify(a=1)) is MyResponse
 
 
