@@ -87,6 +87,8 @@ class DefaultJSONProvider(JSONProvider):
         _settings_changed(self)
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        if kwargs == _COMPACT and self.default is _default and self.ensure_ascii is True and self.sort_keys is True:
+            return compact_json(obj)  # response's case, without an encoder made per call
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
@@ -116,8 +118,9 @@ def _settings_changed(provider: DefaultJSONProvider) -> None:
 
 
 # PERF: json.dumps makes a JSONEncoder per call when given any option; the
-# short path's answer for a dict is made with this one, built once with the
-# options DefaultJSONProvider.response passes outside debug mode.
+# short path's answer for a dict, and DefaultJSONProvider.dumps with the
+# options its response passes outside debug mode, use this one, built once.
+_COMPACT = {"separators": (",", ":")}
 compact_json: t.Callable[[t.Any], str] = json.JSONEncoder(sort_keys=True, default=_default, separators=(",", ":")).encode
 
 
