@@ -29,6 +29,7 @@ import werkzeug.exceptions
 import werkzeug.routing
 
 import fastdispatch
+import fastdispatch.json
 import fastdispatch.views
 import fastdispatch.exceptions
 import fastdispatch.routing
@@ -59,6 +60,7 @@ def flask_ns() -> SimpleNamespace:
         exceptions=werkzeug.exceptions,
         BaseConverter=werkzeug.routing.BaseConverter,
         views=flask.views,
+        json=flask.json,
         router_cls=None,
     )
 
@@ -80,6 +82,7 @@ def fastdispatch_ns(router_cls: type, app_cls: type) -> SimpleNamespace:
         exceptions=fastdispatch.exceptions,
         BaseConverter=fastdispatch.routing.BaseConverter,
         views=fastdispatch.views,
+        json=fastdispatch.json,
         router_cls=router_cls,
     )
 
@@ -931,6 +934,9 @@ PORTING = [
     "url-processors",
     "blueprint-url-processors",
     "nested-blueprints",
+    "json-provider",
+    "json-debug",
+    "json-settings",
 ]
 
 
