@@ -258,7 +258,7 @@ class App(Scaffold, WSGICallable):
                     start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
                 if type(rv) is dict and not self.config["DEBUG"] and (self._fast or self._short_path_state()).json:
-                    body = f"{compact_json(rv)}\n".encode()  # as jsonify outside debug mode
+                    body = f"{compact_json(rv)}\n".encode()  # as app.json writes it outside debug mode
                     start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
                 response = self.finalize_request(rv)

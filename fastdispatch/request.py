@@ -16,12 +16,12 @@ import io
 import json
 import typing as t
 
+from . import json as _app_json
 from .datastructures import CombinedMultiDict, EnvironHeaders, ImmutableMultiDict
 from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _parse_list_header, _server_address, _TerminatedStream, _wsgi_decode
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from .formparser import parse_form_data, url_decode
 from .http import parse_options_header
-from . import json as _app_json
 
 __all__ = ["JSONTooDeep", "MAX_JSON_DEPTH", "Request", "UserAgent"]
 
