@@ -12,7 +12,8 @@ from .ctx import after_this_request, copy_current_request_context, current_app, 
 from .exceptions import HTTPException, abort
 from .helpers import flash, get_flashed_messages, make_response, stream_with_context, url_for
 from .request import Request
-from .response import Response, jsonify, redirect
+from .json import jsonify
+from .response import Response, redirect
 
 Flask = App  # so that `from fastdispatch import Flask` ports a file unchanged
 

@@ -21,7 +21,7 @@ import typing as t
 from .ctx import _cv
 from .environ import _wsgi_decode
 from .http import APPLICATION_JSON, TEXT_HTML
-from .response import compact_json
+from .json.provider import compact_json
 from .routing import RoutingException
 
 __all__ = ["ShortPathState", "WSGICallable", "call"]
@@ -44,16 +44,22 @@ class ShortPathState:
     response class, a request class's ``__init__``/``__new__``), so a hit is
     served here.  ``text``: a ``str`` result may skip the ``Response``
     object (no hooks; no response class, ``make_response`` or
-    ``finalize_request`` of the app's own), in either path.  ``match``,
+    ``finalize_request`` of the app's own), in either path.  ``json``:
+    besides, a ``dict`` result may skip it too, written as ``app.json``
+    writes it outside debug mode (the default provider with its default
+    settings; setting one on ``app.json`` resets the state).  ``match``,
     ``views`` and ``request_class``: the router's ``match``, the app's
     ``view_functions`` and ``request_class``."""
 
-    __slots__ = ("matches", "serves", "text", "match", "views", "request_class")
+    __slots__ = ("matches", "serves", "text", "json", "match", "views", "request_class")
 
-    def __init__(self, matches: bool, serves: bool, text: bool, match: t.Callable[..., t.Any], views: dict[str, t.Any], request_class: type) -> None:
+    def __init__(
+        self, matches: bool, serves: bool, text: bool, json: bool, match: t.Callable[..., t.Any], views: dict[str, t.Any], request_class: type
+    ) -> None:
         self.matches = matches
         self.serves = serves
         self.text = text
+        self.json = json
         self.match = match
         self.views = views
         self.request_class = request_class
@@ -91,9 +97,9 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
                 body = rv.encode()
                 start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                 return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
-            # PERF: nor for a dict (a JSON API's answer), made as jsonify
+            # PERF: nor for a dict (a JSON API's answer), made as app.json
             # makes it outside debug mode
-            if type(rv) is dict and _plain(app, environ, req) and not app.config["DEBUG"]:
+            if type(rv) is dict and state.json and _plain(app, environ, req) and not app.config["DEBUG"]:
                 body = f"{compact_json(rv)}\n".encode()
                 start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
                 return [] if method == "HEAD" else [body]

@@ -31,8 +31,9 @@ from .ctx import AppContext, RequestContext, _cv, _g_of
 from .environ import _wsgi_decode
 from .exceptions import HTTPException, InternalServerError
 from .http import APPLICATION_JSON, TEXT_HTML
+from .json.provider import DefaultJSONProvider, compact_json, writes_compact_json
 from .request import MAX_JSON_DEPTH, Request, blueprint_names
-from .response import Response, compact_json, response_from_view
+from .response import Response, response_from_view
 from ._shortpath_py import _plain
 from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
 from .scaffold import F, Scaffold
@@ -67,6 +68,7 @@ class App(Scaffold, WSGICallable):
 
     request_class = Request
     response_class = Response
+    json_provider_class = DefaultJSONProvider
 
     default_config: t.ClassVar[dict[str, t.Any]] = {
         "DEBUG": False,
@@ -138,6 +140,8 @@ class App(Scaffold, WSGICallable):
         self.blueprints: dict[str, Blueprint] = {}
         #: what ``make_shell_context`` calls (Flask's)
         self.shell_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
+        #: the JSON provider (Flask's): jsonify and dict/list views use it
+        self.json = self.json_provider_class(self)
         self._hooks = False  # any hook registered anywhere: take the full path
         #: Flask's: called with the exception (or None) as each app context ends
         self.teardown_appcontext_funcs: list[t.Callable[[BaseException | None], t.Any]] = []
@@ -246,7 +250,8 @@ class App(Scaffold, WSGICallable):
             and self.request_class.__init__ is Request.__init__
             and self.request_class.__new__ is Request.__new__
         )
-        state = ShortPathState(matches, serves, text, self.url_map.match, self.view_functions, self.request_class)
+        json = text and writes_compact_json(self.json, self)
+        state = ShortPathState(matches, serves, text, json, self.url_map.match, self.view_functions, self.request_class)
         object.__setattr__(self, "_fast", state)
         return state
 
@@ -308,8 +313,8 @@ class App(Scaffold, WSGICallable):
                     body = rv.encode()
                     start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
-                if type(rv) is dict and _plain(self, environ, req) and not self.config["DEBUG"] and (self._fast or self._short_path_state()).text:
-                    body = f"{compact_json(rv)}\n".encode()  # as jsonify outside debug mode
+                if type(rv) is dict and _plain(self, environ, req) and not self.config["DEBUG"] and (self._fast or self._short_path_state()).json:
+                    body = f"{compact_json(rv)}\n".encode()  # as app.json writes it outside debug mode
                     start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
                 response = self.finalize_request(rv)

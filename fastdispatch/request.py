@@ -16,6 +16,7 @@ import io
 import json
 import typing as t
 
+from . import json as _app_json
 from .datastructures import CombinedMultiDict, EnvironHeaders, ImmutableMultiDict
 from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _parse_list_header, _server_address, _TerminatedStream, _wsgi_decode
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
@@ -161,8 +162,9 @@ class Request:
     #: what the match raised (a 404, 405 or redirect), as in Flask: the app
     #: raises it after the before-request hooks
     routing_exception: Exception | None = None
-    #: what ``get_json`` parses with (``loads``), as on Werkzeug's request
-    json_module: t.Any = json
+    #: what ``get_json`` parses with (``loads``): as Flask's, the current
+    #: app's provider (``fastdispatch.json``)
+    json_module: t.Any = _app_json
 
     def __init__(self, environ: dict[str, t.Any], app: t.Any = None) -> None:
         self.environ = environ

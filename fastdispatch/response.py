@@ -1,6 +1,7 @@
-"""``Response`` and the helpers that build one: ``jsonify``, ``redirect``,
-``response_from_view``; plus the JSON provider (``dumps``/``loads``).  The HTTP
-formatting they use is in ``http.py`` (its public names re-exported here).
+"""``Response`` and the helpers that build one: ``redirect``,
+``response_from_view`` (``jsonify``, ``dumps`` and ``loads`` are
+``fastdispatch.json``'s, re-exported here).  The HTTP formatting they use is
+in ``http.py`` (its public names re-exported here).
 
 Everything here reproduces Werkzeug 3.1 / Flask 3.1 byte for byte (status
 lines, header order, cookie quoting, error and redirect pages, JSON output);
@@ -16,15 +17,12 @@ untouched never allocates a ``Headers``.
 
 from __future__ import annotations
 
-import dataclasses
-import decimal
-import json
 import typing as t
-import uuid
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from . import exceptions as _exceptions
+from . import json as _json
 from .ctx import _cv
 from .datastructures import Headers, HeaderSet
 from .environ import _parse_list_header
@@ -41,6 +39,7 @@ from .http import (
     iri_to_uri,
     redirect_page,
 )
+from .json import dumps, jsonify, loads
 
 __all__ = [
     "HTTP_STATUS_CODES",
@@ -137,7 +136,7 @@ class Response:
     implicit_sequence_conversion = True
     automatically_set_content_length = True
     autocorrect_location_header = False  # as Flask; absolute Locations are the app's job
-    json_module: t.Any = json
+    json_module: t.Any = _json  # as Flask's: the current app's provider
 
     def __init__(
         self,
@@ -617,69 +616,6 @@ def _clean_status(value: t.Any) -> tuple[str, int]:
         return value, code
     line = _STATUS_LINES.get(code)
     return (line if line is not None else f"{code} UNKNOWN"), code
-
-
-# -- JSON (Flask's DefaultJSONProvider) ----------------------------------------
-
-
-def _default(o: t.Any) -> t.Any:
-    if isinstance(o, date):
-        return http_date(o)
-    if isinstance(o, (decimal.Decimal, uuid.UUID)):
-        return str(o)
-    if dataclasses.is_dataclass(o):
-        return dataclasses.asdict(o)  # type: ignore[arg-type]
-    if hasattr(o, "__html__"):
-        return str(o.__html__())
-    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
-
-
-# PERF: json.dumps builds a JSONEncoder per call when given options; these
-# are built once.
-_encoder = json.JSONEncoder(ensure_ascii=True, sort_keys=True, default=_default)
-_compact_encoder = json.JSONEncoder(ensure_ascii=True, sort_keys=True, default=_default, separators=(",", ":"))
-
-
-def dumps(obj: t.Any, **kwargs: t.Any) -> str:
-    """``app.json.dumps`` of Flask's default provider: sorted keys, ASCII
-    output, and dates/Decimal/UUID/dataclasses/``__html__`` handled."""
-    if not kwargs:
-        return _encoder.encode(obj)
-    kwargs.setdefault("default", _default)
-    kwargs.setdefault("ensure_ascii", True)
-    kwargs.setdefault("sort_keys", True)
-    return json.dumps(obj, **kwargs)
-
-
-def loads(s: str | bytes, **kwargs: t.Any) -> t.Any:
-    return json.loads(s, **kwargs)
-
-
-def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
-    """``flask.jsonify``: one value, several (a list) or keywords (a dict),
-    as ``application/json`` with a trailing newline; indented in debug mode.
-    Unlike Flask it also works outside an app context (compact output)."""
-    if args and kwargs:
-        raise TypeError("app.json.response() takes either args or kwargs, not both")
-    if not args and not kwargs:
-        obj: t.Any = None
-    elif len(args) == 1:
-        obj = args[0]
-    else:
-        obj = args or kwargs
-    app = getattr(_cv.get(None), "app", None)
-    if app is not None and getattr(app, "debug", False):
-        body = dumps(obj, indent=2)
-    else:
-        body = compact_json(obj)
-    cls = getattr(app, "response_class", Response) if app is not None else Response
-    return cls(f"{body}\n", mimetype="application/json")
-
-
-def compact_json(obj: t.Any) -> str:
-    """The body ``jsonify`` sends outside debug mode, without its newline
-    (the short path answers a view's dict with it, as jsonify would)."""
-    return _compact_encoder.encode(obj)
 
 
 # -- redirect / response_from_view ---------------------------------------------------

@@ -32,7 +32,8 @@ from . import __version__
 from .ctx import _cv
 from .datastructures import Headers
 from .http import _check_header_value, _parse_date, dump_cookie, get_content_type, iri_to_uri
-from .response import Response, dumps
+from .json import dumps
+from .response import Response
 
 __all__ = ["TestClient", "TestResponse", "Cookie", "ClientRedirectError", "create_environ"]
 

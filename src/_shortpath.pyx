@@ -14,7 +14,7 @@ from libc.string cimport memcmp, memcpy
 from fastdispatch.ctx import _cv as _cv_py
 from fastdispatch.environ import _wsgi_decode
 from fastdispatch.http import APPLICATION_JSON as _application_json_py, TEXT_HTML as _text_html_py
-from fastdispatch.response import compact_json
+from fastdispatch.json.provider import compact_json
 from fastdispatch.request import SHORT_PATH_SLOTS, Request
 from fastdispatch.routing import RoutingException
 
@@ -149,15 +149,16 @@ cdef class ShortPathState:
     """What ``App._short_path_state`` worked out for ``call``: the twin's
     docstring says what each field means."""
 
-    cdef readonly bint matches, serves, text
+    cdef readonly bint matches, serves, text, json
     cdef readonly object match
     cdef readonly dict views
     cdef readonly type request_class
 
-    def __init__(self, bint matches, bint serves, bint text, match, dict views not None, type request_class not None):
+    def __init__(self, bint matches, bint serves, bint text, bint json, match, dict views not None, type request_class not None):
         self.matches = matches
         self.serves = serves
         self.text = text
+        self.json = json
         self.match = match
         self.views = views
         self.request_class = request_class
@@ -222,9 +223,9 @@ cdef object _call(app, dict environ, start_response):
                 body = PyUnicode_AsUTF8String(rv)
                 start_response("200 OK", [_TEXT_HTML, _content_length(len(body))])
                 return [] if _is(method, "HEAD") else [body]  # as Werkzeug's Response: the environ's own value
-            # PERF: nor for a dict (a JSON API's answer), made as jsonify
+            # PERF: nor for a dict (a JSON API's answer), made as app.json
             # makes it outside debug mode
-            if type(rv) is dict and _plain(app, environ, req) and not app.config["DEBUG"]:
+            if type(rv) is dict and state.json and _plain(app, environ, req) and not app.config["DEBUG"]:
                 body = PyUnicode_AsUTF8String(compact_json(rv) + "\n")
                 start_response("200 OK", [_APPLICATION_JSON, _content_length(len(body))])
                 return [] if _is(method, "HEAD") else [body]

@@ -15,7 +15,7 @@ from datetime import datetime
 from uuid import UUID
 
 from ..http import _parse_date, http_date
-from ..response import dumps, loads
+from . import dumps, loads
 
 __all__ = ["JSONTag", "TaggedJSONSerializer"]
 

@@ -1130,4 +1130,106 @@ def make_porting_app(ns, feature):
         app.register_blueprint(bp)
         return app, ["/de/", "/en/page/2", "/plain", "/de/page/x"]
 
+    if feature in ("json-provider", "json-debug", "json-settings"):
+        return _json_app(ns, app, feature)
+
     raise KeyError(feature)
+
+
+class _Money:
+    """A type neither provider knows: the custom provider's ``default`` does."""
+
+    def __init__(self, cents):
+        self.cents = cents
+
+
+class _Html:
+    def __html__(self):
+        return "<b>bold</b> & co"
+
+
+def _json_app(ns, app, feature):
+    """``app.json``: a provider subclass, its settings, debug indentation,
+    the types Flask's provider writes, and ``app.json`` used in views."""
+    import dataclasses
+    import decimal
+
+    jsonify, request = ns.jsonify, ns.request
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+        tags: list
+
+    values = {
+        "date": datetime.date(2024, 2, 29),
+        "naive": datetime.datetime(2024, 1, 2, 3, 4, 5, 678),
+        "aware": datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+        "decimal": decimal.Decimal("-12.500"),
+        "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "point": Point(3, ["b", "a"]),
+        "html": _Html(),
+        "text": "héllo ✓ 日本 </script>",
+        "z": 1,
+        "a": [None, True, 1.5, 10**20],
+    }
+
+    if feature == "json-provider":
+
+        class Provider(ns.json.provider.DefaultJSONProvider):
+            sort_keys = False
+
+            @staticmethod
+            def default(o):
+                if isinstance(o, _Money):
+                    return f"{o.cents / 100:.2f} EUR"
+                return ns.json.provider.DefaultJSONProvider.default(o)
+
+        app.json = Provider(app)
+
+    if feature == "json-debug":
+        app.debug = True
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a 500 page, not the debugger's raise
+
+    if feature == "json-settings":
+        app.json.compact = True
+        app.json.ensure_ascii = False
+        app.json.mimetype = "application/vnd.api+json"
+        app.json.sort_keys = False
+
+    @app.route("/types")
+    def types():
+        return jsonify(values)
+
+    @app.route("/dict")
+    def as_dict():
+        return {"z": 1, "a": {"y": [2, 1], "b": "ü"}, "m": values["decimal"]}
+
+    @app.route("/list")
+    def as_list():
+        return [3, {"b": 1, "a": values["uuid"]}, [], "ü"]
+
+    @app.route("/money")
+    def money():
+        return {"price": _Money(1999), "when": values["date"]}
+
+    @app.route("/dumps")
+    def dumps():
+        text = app.json.dumps({"b": values["naive"], "a": [1, 2]})
+        return f"{text} | {ns.json.dumps(values['point'])} | {app.json.dumps('ü', ensure_ascii=False)}"
+
+    @app.route("/loads")
+    def loads():
+        doc = app.json.loads(request.args.get("doc", "null"))
+        return jsonify(doc=doc, type=type(doc).__name__, again=ns.json.loads(b'{"k": "\\u00fc"}'))
+
+    @app.route("/jsonify-args")
+    def jsonify_args():
+        return jsonify(values["date"], "two", [3])
+
+    @app.route("/status")
+    def status():
+        return {"created": True}, 201, {"X-Extra": "1"}
+
+    return app, ["/types", "/dict", "/list", "/money", "/dumps", "/loads?doc=%7B%22b%22%3A%5B1%2C2.5%5D%2C%22a%22%3A%22%C3%BC%22%7D",
+                 "/loads?doc=bad", "/jsonify-args", "/status"]

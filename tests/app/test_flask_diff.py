@@ -30,6 +30,7 @@ import werkzeug.exceptions
 import werkzeug.routing
 
 import fastdispatch
+import fastdispatch.json
 import fastdispatch.views
 import fastdispatch.exceptions
 import fastdispatch.routing
@@ -63,6 +64,7 @@ def flask_ns() -> SimpleNamespace:
         session=flask.session,
         flash=flask.flash,
         get_flashed_messages=flask.get_flashed_messages,
+        json=flask.json,
         router_cls=None,
     )
 
@@ -87,6 +89,7 @@ def fastdispatch_ns(router_cls: type, app_cls: type) -> SimpleNamespace:
         session=fastdispatch.session,
         flash=fastdispatch.flash,
         get_flashed_messages=fastdispatch.get_flashed_messages,
+        json=fastdispatch.json,
         router_cls=router_cls,
     )
 
@@ -988,6 +991,9 @@ PORTING = [
     "url-processors",
     "blueprint-url-processors",
     "nested-blueprints",
+    "json-provider",
+    "json-debug",
+    "json-settings",
 ]
 
 

@@ -21,7 +21,7 @@ import werkzeug.http
 import werkzeug.utils
 from markupsafe import Markup
 
-from fastdispatch import App as fd_App
+from fastdispatch import App
 from fastdispatch import http as fd_http
 from fastdispatch import response as fd_response
 from fastdispatch.ctx import AppContext
@@ -409,7 +409,7 @@ def test_large_cookie_warns_like_werkzeug():
 
 
 def test_max_cookie_size_follows_app_config():
-    app = fd_App(__name__)
+    app = App(__name__)
     app.config["MAX_COOKIE_SIZE"] = 10
     with AppContext(app):
         assert Response().max_cookie_size == 10
@@ -541,9 +541,9 @@ def test_jsonify_single_value(value, debug):
     with flask_app.app_context():
         theirs = flask.jsonify(obj)
         flask_dumps = flask.json.dumps(obj)
-    app = fd_App(__name__)
+    app = App(__name__)
     app.debug = debug
-    with AppContext(app):
+    with app.app_context():
         ours = jsonify(obj)
         assert dumps(obj) == flask_dumps
     assert snapshot(ours) == snapshot(theirs)
@@ -577,7 +577,7 @@ def test_jsonify_errors_like_flask():
 
 
 def test_dumps_kwargs_and_loads():
-    with flask.Flask(__name__).app_context():
+    with flask.Flask(__name__).app_context(), App(__name__).app_context():
         for obj in JSON_VALUES:
             assert dumps(obj, indent=4) == flask.json.dumps(obj, indent=4)
             assert dumps(obj, sort_keys=False, ensure_ascii=False) == flask.json.dumps(obj, sort_keys=False, ensure_ascii=False)
@@ -588,9 +588,10 @@ def test_jsonify_uses_the_apps_response_class():
     class MyResponse(Response):
         pass
 
-    app = fd_App(__name__)
-    app.response_class = MyResponse
-    with AppContext(app):
+    class MyApp(App):
+        response_class = MyResponse
+
+    with MyApp(__name__).app_context():
         assert type(jsonify(a=1)) is MyResponse
 
 
