@@ -189,7 +189,7 @@ def test_shell_command_starts_in_the_app_context(twins, monkeypatch):
     for name, app in twins.items():
         seen = {}
         monkeypatch.setattr(code, "interact", lambda banner, local, seen=seen, fw=FRAMEWORKS[name][0]: seen.update(
-            banner=banner.splitlines()[1:], names=sorted(local), app=fw.current_app.name))
+            banner=banner.splitlines()[-2:], names=sorted(local), app=fw.current_app.name))
         r = app.test_cli_runner().invoke(FRAMEWORKS[name][1].shell_command)
         assert r.exit_code == 0, r.output
         assert seen["names"] == ["answer", "app", "db", "g"] and seen["app"] == "demo"
@@ -211,6 +211,11 @@ def test_flask_group_with_create_app():
     assert (r.exit_code, r.output) == (0, "hello zed\n")
     r = click.testing.CliRunner().invoke(group, ["--help"])
     assert r.exit_code == 0 and "greet" in r.output and "shell" in r.output and "routes" in r.output
+    # click < 8.2 (the last for Python 3.9) does not close the group's
+    # context after --help, nor the app context its listing pushed (as with
+    # Flask's group): popped here, so that later tests start with none
+    while fastdispatch.has_app_context():
+        fastdispatch.ctx._cv.get().pop()
 
 
 # -- the first use of app.cli -------------------------------------------------------------
