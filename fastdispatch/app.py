@@ -357,10 +357,10 @@ class App(Scaffold, WSGICallable):
 
     def _send(self, signal: str, **kwargs: t.Any) -> None:
         """Send a signal of ``fastdispatch.signals`` from this app, as
-        Flask does (only while ``_signalling``: the module is imported)."""
-        from . import signals
-
-        getattr(signals, signal).send(self, _async_wrapper=self.ensure_sync, **kwargs)
+        Flask does.  Only while ``_signalling``, which that module sets: it
+        is imported then (and not imported here, which would tie the two
+        into a circle)."""
+        getattr(sys.modules["fastdispatch.signals"], signal).send(self, _async_wrapper=self.ensure_sync, **kwargs)
 
     def dispatch_request(self) -> t.Any:
         """Flask's: the view's return value; the routing exception raised

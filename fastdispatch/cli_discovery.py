@@ -17,7 +17,12 @@ from types import ModuleType
 
 import click
 
-from .app import App
+# An App is known by its base, WSGICallable: importing App here would tie
+# app.py (whose ``cli`` and ``test_cli_runner`` load the command line's
+# modules) and this module into a circle.
+from .shortpath import WSGICallable as _AppBase
+
+App = t.Any  # in annotations: an App
 
 __all__ = ["NoAppException", "ScriptInfo", "find_best_app", "find_app_by_string", "prepare_import", "locate_app"]
 
@@ -41,9 +46,9 @@ def _failed_in_call(f: t.Callable[..., t.Any]) -> bool:
 def find_best_app(module: ModuleType) -> App:
     for name in ("app", "application"):
         candidate = getattr(module, name, None)
-        if isinstance(candidate, App):
+        if isinstance(candidate, _AppBase):
             return candidate
-    apps = [v for v in module.__dict__.values() if isinstance(v, App)]
+    apps = [v for v in module.__dict__.values() if isinstance(v, _AppBase)]
     if len(apps) == 1:
         return apps[0]
     if apps:
@@ -63,7 +68,7 @@ def find_best_app(module: ModuleType) -> App:
                     f"Detected factory '{name}' in module '{module.__name__}', but could not call it without "
                     f"arguments. Use '{module.__name__}:{name}(args)' to specify arguments."
                 ) from exc
-            if isinstance(candidate, App):
+            if isinstance(candidate, _AppBase):
                 return candidate
     raise NoAppException(f"Failed to find Flask application or factory in module '{module.__name__}'. Use '{module.__name__}:name' to specify one.")
 
@@ -101,7 +106,7 @@ def find_app_by_string(module: ModuleType, app_name: str) -> App:
             if not _failed_in_call(found):
                 raise
             raise NoAppException(f"The factory {app_name!r} in module {module.__name__!r} could not be called with the specified arguments.") from exc
-    if isinstance(found, App):
+    if isinstance(found, _AppBase):
         return found
     raise NoAppException(f"A valid Flask application was not obtained from '{module.__name__}:{app_name}'.")
 

@@ -700,5 +700,7 @@ def response_from_view(*args: t.Any) -> Response:
     return rv
 
 
-# error pages are made of this module's Response (the exceptions cannot import it)
+# error pages, and jsonify outside an app context, are made of this
+# module's Response (exceptions and json cannot import it)
 _exceptions.use_response_class(Response)
+_json.use_response_class(Response)

@@ -56,12 +56,13 @@ class _Detached:
     raises): not in debug mode, the base ``Response``."""
 
     debug = False
+    #: set by ``response``, which imports this module (``use_response_class``)
+    response_class: t.ClassVar[type]
 
-    @property
-    def response_class(self) -> type:
-        from ..response import Response  # response imports this module
 
-        return Response
+def use_response_class(cls: type) -> None:
+    """The class ``jsonify`` answers with outside an app context."""
+    _Detached.response_class = cls
 
 
 _DETACHED = _Detached()  # the provider's weak proxy needs it kept alive
