@@ -6,6 +6,8 @@ A Flask app written against the common API ports by changing its imports:
 
 __version__ = "0.1.0"
 
+import typing as t
+
 from .app import App
 from .blueprints import Blueprint
 from .ctx import after_this_request, copy_current_request_context, current_app, g, has_app_context, has_request_context, request, session
@@ -16,6 +18,27 @@ from .json import jsonify
 from .response import Response, redirect
 
 Flask = App  # so that `from fastdispatch import Flask` ports a file unchanged
+
+_TEMPLATING = ("render_template", "render_template_string", "stream_template", "stream_template_string")
+
+
+def __getattr__(name: str) -> object:
+    # The template functions come from ``templating``, which imports Jinja2
+    # (the ``templates`` extra): loaded when first asked for, so that
+    # ``import fastdispatch`` does not.  Without Jinja2 the name still
+    # imports, and calling it says what to install.
+    if name not in _TEMPLATING:
+        raise AttributeError(f"module 'fastdispatch' has no attribute {name!r}")
+    try:
+        from . import templating
+    except ImportError as e:
+        error = str(e)
+
+        def missing(*args: object, **kwargs: object) -> t.NoReturn:
+            raise ImportError(error)
+
+        return missing
+    return getattr(templating, name)
 
 __all__ = [
     "__version__",
@@ -35,6 +58,10 @@ __all__ = [
     "redirect",
     "abort",
     "url_for",
+    "render_template",
+    "render_template_string",
+    "stream_template",
+    "stream_template_string",
     "flash",
     "get_flashed_messages",
     "stream_with_context",

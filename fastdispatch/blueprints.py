@@ -85,6 +85,40 @@ class Blueprint(Scaffold):
 
         return decorator
 
+    def app_context_processor(self, f: F) -> F:
+        self._on_app(lambda app: app.context_processor(f))
+        return f
+
+    def app_template_filter(self, name: str | None = None) -> t.Callable[[F], F]:
+        def decorator(f: F) -> F:
+            self.add_app_template_filter(f, name)
+            return f
+
+        return decorator
+
+    def add_app_template_filter(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+        self._on_app(lambda app: app.add_template_filter(f, name))
+
+    def app_template_test(self, name: str | None = None) -> t.Callable[[F], F]:
+        def decorator(f: F) -> F:
+            self.add_app_template_test(f, name)
+            return f
+
+        return decorator
+
+    def add_app_template_test(self, f: t.Callable[..., bool], name: str | None = None) -> None:
+        self._on_app(lambda app: app.add_template_test(f, name))
+
+    def app_template_global(self, name: str | None = None) -> t.Callable[[F], F]:
+        def decorator(f: F) -> F:
+            self.add_app_template_global(f, name)
+            return f
+
+        return decorator
+
+    def add_app_template_global(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+        self._on_app(lambda app: app.add_template_global(f, name))
+
     def _check_setup(self, method: str) -> None:
         if self._registered:
             raise AssertionError(

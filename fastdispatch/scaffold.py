@@ -51,8 +51,11 @@ class Scaffold:
         self.root_path = root_path_of(import_name) if root_path is None else root_path
         self.static_folder = static_folder  # type: ignore[assignment]
         self.static_url_path = static_url_path
-        #: relative to root_path; not read yet (templates are to come)
+        #: relative to root_path (``jinja_loader``)
         self.template_folder = template_folder
+        #: what ``context_processor`` registered: values for every template
+        #: rendered in a request of this app (or blueprint)
+        self.template_context_processors: list[t.Callable[[], dict[str, t.Any]]] = []
         self.view_functions: dict[str, t.Callable[..., t.Any]] = {}
         # code (or None) -> exception class -> handler, as Flask's error_handler_spec[name]
         self.error_handlers: dict[int | None, dict[type[BaseException], t.Callable[..., t.Any]]] = {}
@@ -64,6 +67,27 @@ class Scaffold:
 
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
         raise NotImplementedError
+
+    @property
+    def jinja_loader(self) -> t.Any:
+        """The loader of this template folder (None without one), made on
+        first use (Flask's)."""
+        loader = self.__dict__.get("_jinja_loader", False)
+        if loader is False:
+            if self.template_folder is None:
+                loader = None
+            else:
+                from .templating import folder_loader
+
+                loader = folder_loader(os.path.join(self.root_path, self.template_folder))
+            object.__setattr__(self, "_jinja_loader", loader)  # (no reset of the app's short path)
+        return loader
+
+    def context_processor(self, f: F) -> F:
+        """``f()`` returns values for the templates rendered in this app's
+        (or this blueprint's) requests (Flask's)."""
+        self.template_context_processors.append(f)
+        return f
 
     # -- the command line: made on first use, so that importing fastdispatch
     # does not import click; set with object.__setattr__, which App's

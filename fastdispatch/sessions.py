@@ -181,16 +181,24 @@ class SecureCookieSessionInterface(SessionInterface):
     def get_signing_serializer(self, app: t.Any) -> t.Any:
         if not app.secret_key:
             return None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)  # the last one signs
+        # PERF: made once for as long as the keys and settings stay (a
+        # request opening and saving a session would make two; Flask does)
+        settings = (keys, self.salt, self.serializer, self.key_derivation, self.digest_method)
+        made = self.__dict__.get("_signing")
+        if made is not None and made[0] == settings:
+            return made[1]
         # itsdangerous is imported here: an app without sessions never loads it
         from itsdangerous import URLSafeTimedSerializer
 
-        keys = [*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key]  # the last one signs
-        return URLSafeTimedSerializer(
-            keys,
+        s = URLSafeTimedSerializer(
+            list(keys),
             salt=self.salt,
             serializer=self.serializer,
             signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
         )
+        self.__dict__["_signing"] = (settings, s)
+        return s
 
     def open_session(self, app: t.Any, request: t.Any) -> SecureCookieSession | None:
         s = self.get_signing_serializer(app)
