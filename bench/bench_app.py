@@ -96,7 +96,7 @@ def _start_response(status, headers, exc_info=None):
     return _write
 
 
-def requester(app, start_response=_start_response, environ="server"):
+def requester(app, start_response=_start_response, environ="server", extra=None):
     """``request(method, path) -> body``: one request as an in-process server makes it.
 
     ``method`` and ``path`` are the request line's bytes, decoded per
@@ -105,7 +105,8 @@ def requester(app, start_response=_start_response, environ="server"):
     ``"server"``, what gunicorn's sync worker puts in one for a bodiless
     ``GET`` with ``Host``, ``User-Agent`` and ``Accept`` headers;
     ``"pep3333"``, only the keys PEP 3333 requires.  The body is joined and
-    the iterable closed, as a server must.
+    the iterable closed, as a server must.  ``extra``: more environ keys
+    (a ``Cookie`` header, say) for every request of the ``"server"`` kind.
     """
     if environ not in ENVIRONS:
         raise ValueError(f"environ must be one of {ENVIRONS}, not {environ!r}")
@@ -138,9 +139,11 @@ def requester(app, start_response=_start_response, environ="server"):
 
         return request
 
+    extra = extra or {}
+
     def request(method, path):
         path = path.decode("latin-1")
-        result = app({
+        result = app({**extra,
             # gunicorn 23's sync worker (gunicorn/http/wsgi.py: default_environ, then create),
             # its order; wsgi.file_wrapper and gunicorn.socket are objects there
             "wsgi.errors": err,

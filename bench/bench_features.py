@@ -16,8 +16,8 @@ view per feature, each request to a distinct path (the id varies):
   touches the session (Flask opens and checks it on every request;
   fastdispatch only looks whether the cookie is there).
 
-The environ is the one ``bench_app`` builds for gunicorn's sync worker, plus
-the cookie.  Each round samples every (framework, feature) pair once in a
+The requests are ``bench_app``'s (its environ of gunicorn's sync worker),
+plus the cookie.  Each round samples every (framework, feature) pair once in a
 shuffled order; the figure is the median over rounds of Flask's time per
 request divided by fastdispatch's in the same round ("x faster"), with the
 range across rounds.
@@ -26,6 +26,7 @@ range across rounds.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import random
@@ -37,6 +38,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import bench_app  # noqa: E402
 
 FEATURES = ("text", "jsonify", "session", "session-untouched")
 SECRET = "bench-secret"
@@ -76,33 +80,10 @@ def session_cookie(app):
 
 
 def requester(app, cookie):
-    """``request(path) -> body``, the environ ``bench_app`` builds, plus the
+    """``request(path) -> body``: ``bench_app``'s server request, with the
     session cookie where ``cookie`` is given."""
-    extra = {"HTTP_COOKIE": f"session={cookie}"} if cookie else {}
-
-    def start_response(status, headers, exc_info=None):
-        return None
-
-    def request(path):
-        path = path.decode("latin-1")
-        result = app({**extra, 
-            "wsgi.errors": sys.stderr, "wsgi.version": (1, 0), "wsgi.multithread": False,
-            "wsgi.multiprocess": False, "wsgi.run_once": False, "wsgi.file_wrapper": None,
-            "wsgi.input_terminated": True, "SERVER_SOFTWARE": "gunicorn/23.0.0", "wsgi.input": None,
-            "REQUEST_METHOD": "GET", "QUERY_STRING": "", "RAW_URI": path, "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "localhost:8000", "HTTP_USER_AGENT": "wrk", "HTTP_ACCEPT": "*/*",
-            "wsgi.url_scheme": "http", "REMOTE_ADDR": "127.0.0.1",
-            "REMOTE_PORT": "51234", "SERVER_NAME": "localhost", "SERVER_PORT": "8000", "PATH_INFO": path,
-            "SCRIPT_NAME": "",
-        }, start_response)
-        try:
-            return b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-
-    return request
+    request = bench_app.requester(app, extra={"HTTP_COOKIE": f"session={cookie}"} if cookie else None)
+    return functools.partial(request, b"GET")
 
 
 def sample(request, paths):

@@ -313,11 +313,11 @@ class App(Scaffold, WSGICallable):
                     rv = self.handle_user_exception(e)
                 # PERF: text, and nothing hooks in (a middleware-wrapped app):
                 # no Response object.
-                if type(rv) is str and _plain(self, environ, req) and (self._fast or self._short_path_state()).text:
+                if type(rv) is str and (self._fast or self._short_path_state()).text and _plain(self, environ, req):
                     body = rv.encode()
                     start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]  # as Werkzeug's Response
-                if type(rv) is dict and _plain(self, environ, req) and not self.config["DEBUG"] and (self._fast or self._short_path_state()).json:
+                if type(rv) is dict and (self._fast or self._short_path_state()).json and _plain(self, environ, req) and not self.config["DEBUG"]:
                     body = f"{compact_json(rv)}\n".encode()  # as app.json writes it outside debug mode
                     start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
                     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

@@ -8,6 +8,7 @@ and one ``reset``: ``current_app`` and ``g`` are reached through it.
 
 from __future__ import annotations
 
+import copy
 import sys
 import typing as t
 from contextvars import ContextVar
@@ -169,11 +170,8 @@ def _copied(req: t.Any) -> t.Any:
     its own)."""
     if req._session is None:
         req._session = req.app._session_for(req)
-    new = object.__new__(type(req))
-    for name in type(req).__slots__:
-        if name != "__dict__":
-            setattr(new, name, getattr(req, name))
-    new.__dict__.update((k, v) for k, v in req.__dict__.items() if k != "g")
+    new = copy.copy(req)  # every class's slots, and the __dict__ (a copy of it)
+    new.__dict__.pop("g", None)
     new._form_loaded = False
     new._after = None
     return new

@@ -272,3 +272,28 @@ def test_a_stream_closed_early_as_flask(app_cls: type, read: int) -> None:
         chunks.close()
         out.append(app.log)
     assert out[1] == out[0]
+
+
+def test_a_copied_context_of_a_request_class_with_slots_of_its_own(app_cls: type) -> None:
+    class SlottedRequest(fastdispatch.Request):
+        __slots__ = ("extra",)
+
+    app = app_cls(__name__)
+    app.request_class = SlottedRequest
+
+    @app.route("/t")
+    def view():
+        fastdispatch.request.extra = "own slot"
+        fastdispatch.g.x = "the view's g"
+        out = {}
+
+        @fastdispatch.copy_current_request_context
+        def work():
+            out.update(extra=fastdispatch.request.extra, g=fastdispatch.g.get("x"), path=fastdispatch.request.path)
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        return out
+
+    assert app.test_client().get("/t").json == {"extra": "own slot", "g": None, "path": "/t"}

@@ -24,14 +24,10 @@ import fastdispatch
 from fastdispatch.json.tag import JSONTag, TaggedJSONSerializer
 from fastdispatch.sessions import NullSession, SecureCookieSession, SecureCookieSessionInterface
 
-from .test_flask_diff import GET, SIGNING_TIME, run_steps, snapshot
+# (_fixed_signing_time: the differential suite's autouse fixture, here too)
+from .test_flask_diff import GET, SIGNING_TIME, _fixed_signing_time, run_steps, snapshot  # noqa: F401
 
 KEY = "the-secret-key"
-
-
-@pytest.fixture(autouse=True)
-def _fixed_signing_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(itsdangerous.TimestampSigner, "get_timestamp", lambda self: SIGNING_TIME)
 
 
 def build(App: t.Any, session: t.Any, **config: t.Any) -> t.Any:  # noqa: N803
