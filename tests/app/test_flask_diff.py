@@ -24,7 +24,6 @@ from types import SimpleNamespace
 
 import flask
 import flask.views
-import itsdangerous
 import pytest
 import werkzeug.exceptions
 import werkzeug.routing
@@ -92,16 +91,6 @@ def fastdispatch_ns(router_cls: type, app_cls: type) -> SimpleNamespace:
         json=fastdispatch.json,
         router_cls=router_cls,
     )
-
-
-# Both frameworks sign session cookies with itsdangerous, which stamps each
-# with the current second: fixed, so that the cookies compare byte for byte.
-SIGNING_TIME = int(time.time())
-
-
-@pytest.fixture(autouse=True)
-def _fixed_signing_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(itsdangerous.TimestampSigner, "get_timestamp", lambda self: SIGNING_TIME)
 
 
 @pytest.fixture(params=["hooks", "nohooks"])

@@ -24,8 +24,8 @@ import fastdispatch
 from fastdispatch.json.tag import JSONTag, TaggedJSONSerializer
 from fastdispatch.sessions import NullSession, SecureCookieSession, SecureCookieSessionInterface
 
-# (_fixed_signing_time: the differential suite's autouse fixture, here too)
-from .test_flask_diff import GET, SIGNING_TIME, _fixed_signing_time, run_steps, snapshot  # noqa: F401
+from .conftest import SIGNING_TIME
+from .test_flask_diff import GET, run_steps, snapshot
 
 KEY = "the-secret-key"
 
