@@ -23,6 +23,7 @@ import typing as t
 import weakref
 from contextvars import Token
 from datetime import timedelta
+from urllib.parse import quote
 
 from .blueprints import Blueprint
 from .config import Config
@@ -35,7 +36,7 @@ from .json.provider import DefaultJSONProvider, compact_json, writes_compact_jso
 from .request import MAX_JSON_DEPTH, Request, blueprint_names
 from .response import Response, response_from_view
 from ._shortpath_py import _plain
-from .routing import MethodNotAllowed, RequestRedirect, Router, RoutingException
+from .routing import BuildError, MethodNotAllowed, RequestRedirect, Router, RoutingException
 from .scaffold import F, Scaffold
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .shortpath import ShortPathState, WSGICallable
@@ -138,6 +139,9 @@ class App(Scaffold, WSGICallable):
         self.config = Config(instance_path if instance_relative_config else self.root_path, self.default_config)
         #: where extensions keep their state, by name (Flask's)
         self.extensions: dict[str, t.Any] = {}
+        #: functions (error, endpoint, values) that may return a URL where
+        #: ``url_for`` found no rule (Flask's)
+        self.url_build_error_handlers: list[t.Callable[[BuildError, str, dict[str, t.Any]], str | None]] = []
         #: the router; iterable as (rule, endpoint, methods), like Flask's url_map.
         #: Flask's Map merges repeated slashes (a 308 to the merged path).
         self.url_map = Router(merge_slashes=True)
@@ -492,6 +496,76 @@ class App(Scaffold, WSGICallable):
         for scaffold in (self, *reversed(self._blueprints_of(endpoint))):
             for func in scaffold.url_default_functions:
                 func(endpoint, values)
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """The URL of ``endpoint`` (``.name`` is relative to the current
+        blueprint); values no rule takes become the query string.  External
+        (with scheme and host) outside a request, or when asked; a
+        ``BuildError`` goes to ``handle_url_build_error``.  Flask's
+        ``url_for`` calls this, as Flask's calls ``app.url_for``."""
+        ctx = _cv.get(None)
+        req = ctx if ctx is not None and not isinstance(ctx, AppContext) else None
+        if endpoint[:1] == ".":
+            blueprint = req.endpoint.rpartition(".")[0] if req is not None and req.endpoint else ""
+            endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
+        if req is not None:
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            if not self.config["SERVER_NAME"]:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request without 'SERVER_NAME' configured."
+                    " Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed."
+                )
+            if _external is None:
+                _external = True
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+        # PERF: an endpoint outside blueprints has only the app's defaults
+        if self.url_default_functions or "." in endpoint:
+            self.inject_url_defaults(endpoint, values)
+        try:
+            path = self.url_map.build(endpoint, values, method=_method)
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, values)
+        if req is not None:
+            root = req.script_root
+            rv = f"{root}/{path.lstrip('/')}" if root else path  # (built paths start with one "/")
+            if _external:  # (the host is read only for an external URL)
+                rv = f"{_scheme or req.scheme}://{req.host}{rv}"
+        else:
+            rv = f"{self.config['APPLICATION_ROOT'].rstrip('/')}/{path.lstrip('/')}"
+            if _external:
+                rv = f"{_scheme or self.config['PREFERRED_URL_SCHEME']}://{self.config['SERVER_NAME']}{rv}"
+        if _anchor is not None:
+            rv += f"#{quote(_anchor, safe='%!#$&' + chr(39) + '()*+,/:;=?@')}"
+        return rv
+
+    def handle_url_build_error(self, error: BuildError, endpoint: str, values: dict[str, t.Any]) -> str:
+        """Flask's: each of ``url_build_error_handlers`` in turn may return
+        a URL (or raise another ``BuildError``, which the next one sees);
+        with none, the error is raised."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as e:
+                error = e
+            else:
+                if rv is not None:
+                    return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
 
     # -- errors ---------------------------------------------------------------
 

@@ -5,7 +5,6 @@ request."""
 from __future__ import annotations
 
 import typing as t
-from urllib.parse import quote
 
 from functools import update_wrapper
 
@@ -21,35 +20,13 @@ def url_for(
     _external: bool | None = None,
     **values: t.Any,
 ) -> str:
-    """The URL of ``endpoint`` (``.name`` is relative to the current
-    blueprint); extra values become the query string, as in Flask."""
+    """The URL of ``endpoint``, as the current app's ``url_for`` builds it
+    (Flask's: ``.name`` is relative to the current blueprint, extra values
+    become the query string)."""
     ctx = _cv.get(None)
     if ctx is None:
         raise RuntimeError("Attempted to generate a URL without the application context being pushed.")
-    app = ctx.app
-    req = None if isinstance(ctx, AppContext) else ctx
-    if endpoint[:1] == ".":
-        blueprint = req.endpoint.rpartition(".")[0] if req is not None and req.endpoint else ""
-        endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
-    if _external is None:
-        _external = req is None or _scheme is not None
-    elif _scheme is not None and not _external:
-        raise ValueError("When specifying '_scheme', '_external' must be True.")
-    app.inject_url_defaults(endpoint, values)
-    path = app.url_map.build(endpoint, values, method=_method)
-    if req is not None:
-        root, scheme, host = req.script_root, req.scheme, req.host
-    else:
-        root = app.config["APPLICATION_ROOT"]
-        scheme, host = app.config["PREFERRED_URL_SCHEME"], app.config["SERVER_NAME"]
-        if _external and not host:
-            raise RuntimeError("Unable to build URLs outside an active request without 'SERVER_NAME' configured.")
-    rv = f"{root.rstrip('/')}/{path.lstrip('/')}"
-    if _external:
-        rv = f"{_scheme or scheme}://{host}{rv}"
-    if _anchor is not None:
-        rv += f"#{quote(_anchor, safe='%!#$&' + chr(39) + '()*+,/:;=?@')}"
-    return rv
+    return ctx.app.url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values)
 
 
 def make_response(*args: t.Any) -> t.Any:

@@ -706,3 +706,46 @@ def test_build_with_defaults_against_werkzeug(router_cls, endpoint, values, meth
             router.build(endpoint, values, method)
     else:
         assert router.build(endpoint, values, method) == want
+
+
+BUILD_RULES = normalise_rules([
+    ("/<any(patient, provider):kind>/x", "any"), ("/<int:n>", "int"), ("/f/<float:n>", "float"),
+    ("/a", "a"), ("/caf\u00e9/<x>", "cafe"), ("/\u00fcber", "uber"), ("/sp ace/<x>", "space"),
+])
+BUILD_CASES = [
+    # a converter's to_url raising ValueError: the error itself, as Werkzeug's
+    ("any", {"kind": "invalid"}), ("any", {"kind": "patient"}), ("int", {"n": "abc"}), ("float", {"n": "x"}),
+    # None and empty lists add nothing, not a stray "?"
+    ("a", {"q": None}), ("a", {"q": []}), ("a", {"q": [None]}), ("a", {"q": [], "r": 1}), ("a", {"q": [1, None, 2]}),
+    # non-ASCII static text percent-quoted as Werkzeug's builder quotes it
+    ("cafe", {"x": "\u00e9"}), ("uber", {}), ("space", {"x": "a b?"}),
+]
+
+
+def _build_outcome(router, endpoint, values):
+    try:
+        return router.build(endpoint, values)
+    except ValueError as e:  # (not BuildError: that is a LookupError in both)
+        return (type(e).__name__, str(e))
+
+
+@pytest.mark.parametrize("endpoint, values", BUILD_CASES)
+def test_build_against_werkzeug(router_cls, endpoint, values):
+    """URLs built, and converters' errors raised, as Werkzeug's MapAdapter.build."""
+    oracle = build(WerkzeugOracle, BUILD_RULES)
+    router = build(router_cls, BUILD_RULES)
+    assert _build_outcome(router, endpoint, values) == _build_outcome(oracle, endpoint, values)
+
+
+@pytest.mark.parametrize("values", [{"q": ["1", "2"], "r": ["x"]}, {"q": []}, {}])
+def test_build_from_multidict_as_werkzeug(router_cls, values):
+    """A MultiDict of values: several values repeat the key, one is itself,
+    none adds nothing (Werkzeug's MapAdapter.build)."""
+    import werkzeug.datastructures
+
+    from fastdispatch.datastructures import MultiDict
+
+    oracle = build(WerkzeugOracle, BUILD_RULES)
+    router = build(router_cls, BUILD_RULES)
+    want = oracle.build("a", werkzeug.datastructures.MultiDict(values))
+    assert router.build("a", MultiDict(values)) == want

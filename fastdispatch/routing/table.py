@@ -97,10 +97,24 @@ class RuleTable:
         return any(wanted <= r.arguments for r in self.by_endpoint[endpoint])
 
     def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
-        vals = {k: v for k, v in (values or {}).items() if v is not None}
+        if not values:
+            vals = {}
+        elif type(values) is not dict and hasattr(values, "lists"):
+            # a MultiDict, as Werkzeug takes one: a key's one value as itself,
+            # several as a list (the query repeats the key), none dropped
+            vals = {k: v[0] if len(v) == 1 else v for k, v in values.lists() if v}
+        else:
+            vals = {k: v for k, v in values.items() if v is not None}
         rules = self.by_endpoint.get(endpoint)
         if not rules:
             raise BuildError(endpoint, vals, method, "no rule is registered for this endpoint")
+        if len(rules) == 1 and not rules[0].defaults and method is None:
+            # PERF: an endpoint's only rule, as the loop below would try it
+            # (GET first, then any method: the same one rule either way)
+            url = rules[0].build(vals) if rules[0].arguments <= vals.keys() else None
+            if url is not None:
+                return url
+            rules = rules[:1]
         # Like Werkzeug: without a method, GET rules are tried first.
         for m in ("GET", None) if method is None else (method,):
             for r in rules:

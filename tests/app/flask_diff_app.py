@@ -562,6 +562,22 @@ def make_app(ns, hooks=True):  # noqa: C901 (one app, on purpose)
             return url_for("item")
         if what == "bad-value":
             return url_for("conv_any", color="purple")
+        if what == "bad-value-message":
+            try:
+                url_for("conv_any", color="purple")
+            except ValueError as e:  # the converter's own error, not a BuildError
+                return f"{type(e).__name__}: {e}"
+        if what == "empty-values":
+            return jsonify(empty=url_for("index", q=[]), nones=url_for("index", q=[None], r=None), mixed=url_for("index", q=[], n=1))
+        if what == "build-error-handler":
+            def handler(error, endpoint, values):
+                return f"/fallback/{endpoint}?{sorted(values)}" if endpoint == "legacy" else None
+
+            app.url_build_error_handlers.append(handler)
+            try:
+                return jsonify(legacy=url_for("legacy", a=1), item=url_for("item", item_id=1))
+            finally:
+                app.url_build_error_handlers.remove(handler)
         abort(404)
 
     # -- errors --------------------------------------------------------------

@@ -297,3 +297,22 @@ def test_a_copied_context_of_a_request_class_with_slots_of_its_own(app_cls: type
         return out
 
     assert app.test_client().get("/t").json == {"extra": "own slot", "g": None, "path": "/t"}
+
+
+@pytest.mark.parametrize("server_name", [None, "example.org"])
+@pytest.mark.parametrize("external", [None, False, True])
+def test_url_for_in_app_context_as_flask(app_cls: type, server_name: t.Any, external: t.Any) -> None:
+    """Outside a request, url_for needs SERVER_NAME whether external or not,
+    and is external unless told otherwise (Flask 3.1's app.url_for)."""
+
+    def outcome(ns: SimpleNamespace) -> t.Any:
+        app = ns.App(__name__)
+        app.config.update(SERVER_NAME=server_name, APPLICATION_ROOT="/root")
+        app.add_url_rule("/page/<int:n>", "page", lambda n: "")
+        with app.app_context():
+            try:
+                return ns.url_for("page", n=3, _external=external), app.url_for("page", n=4, q=[])
+            except RuntimeError as e:
+                return str(e)
+
+    assert outcome(fd_ns(app_cls)) == outcome(FLASK)

@@ -786,7 +786,7 @@ one("go-see-other-post-followed", POST("/go/see-other", follow_redirects=True))
 one("urls", GET("/urls"))
 one("urls-https-script-root", GET("/urls", base_url="https://example.org:8443/root"))
 one("urls-host-header", GET("/urls", headers={"Host": "example.com"}))
-for what in ["odd-values", "unknown-endpoint", "missing-value", "bad-value"]:
+for what in ["odd-values", "unknown-endpoint", "missing-value", "bad-value", "bad-value-message", "empty-values", "build-error-handler"]:
     one(f"urls-{what}", GET(f"/urls/{what}"))
 
 # errors
