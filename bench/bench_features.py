@@ -14,7 +14,9 @@ view per feature, each request to a distinct path (the id varies):
   every answer signs and sets a new cookie;
 - ``session-untouched``: the same cookie sent to a str view that never
   touches the session (Flask opens and checks it on every request;
-  fastdispatch only looks whether the cookie is there).
+  fastdispatch only looks whether the cookie is there);
+- ``template``: ``render_template`` of ``bench/templates/bench_item.html``
+  (a loop, a filter, autoescaping, a ``url_for``), no cookie.
 
 The requests are ``bench_app``'s (its environ of gunicorn's sync worker),
 plus the cookie.  Each round samples every (framework, feature) pair once in a
@@ -42,7 +44,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_app  # noqa: E402
 
-FEATURES = ("text", "jsonify", "session", "session-untouched")
+FEATURES = ("text", "jsonify", "session", "session-untouched", "template")
 SECRET = "bench-secret"
 
 
@@ -68,6 +70,11 @@ def build(ns):
     @app.route("/session-untouched/<int:n>")
     def untouched(n):
         return f"untouched {n}"
+
+    @app.route("/template/<int:n>")
+    def template_view(n):
+        item = {"id": n, "name": f"item <{n}>", "tags": ["a", "b & c", "d"], "price": n / 100}
+        return ns.render_template("bench_item.html", item=item)
 
     return app
 
