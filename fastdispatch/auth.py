@@ -10,7 +10,6 @@ A scheme carries either a ``token`` (``Bearer abc``) or ``parameters``
 from __future__ import annotations
 
 import base64
-import binascii
 import typing as t
 
 from .http import dump_header, parse_dict_header, quote_header_value
@@ -70,7 +69,9 @@ class Authorization:
         if scheme == "basic":
             try:
                 username, _, password = base64.b64decode(rest, validate=True).decode().partition(":")
-            except (binascii.Error, UnicodeError):
+            except ValueError:
+                # binascii.Error, UnicodeDecodeError, and non-ASCII text,
+                # which Werkzeug lets escape as a 500: all client errors
                 return None
             return cls(scheme, {"username": username, "password": password})
         if _has_parameters(rest):
