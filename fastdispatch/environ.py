@@ -13,9 +13,11 @@ import re
 import typing as t
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from .exceptions import ClientDisconnected, RequestEntityTooLarge
+from .exceptions import ClientDisconnected, RequestEntityTooLarge, SecurityError
+from .http import parse_list_header as _parse_list_header  # noqa: F401  (request's and response's name for it)
 
-__all__: list[str] = []  # internal: the request's helpers
+# the rest is internal: the request's helpers
+__all__ = ["get_host", "host_is_trusted"]
 
 _CHUNK = 64 * 1024
 
@@ -141,7 +143,47 @@ _host_re = re.compile(
 )
 
 
-def _get_host(scheme: str, host_header: str | None, server: tuple[str, int | None] | None) -> str:
+def host_is_trusted(hostname: str | None, trusted_list: t.Collection[str] | None = None) -> bool:
+    """Whether ``host[:port]`` is made of valid characters with a valid
+    port and, given ``trusted_list``, names one of its hosts (the port not
+    compared; an entry with a leading dot also matches its subdomains).
+    Werkzeug 3.1's ``host_is_trusted``."""
+    if not hostname:
+        return False
+    m = _host_re.fullmatch(hostname)
+    if m is None:
+        return False
+    hostname, port = m.groups()
+    if port and not 1 <= int(port) <= 65535:
+        return False
+    if not trusted_list:
+        return True
+    if isinstance(trusted_list, str):
+        trusted_list = [trusted_list]
+    for ref in trusted_list:
+        suffix_match = ref.startswith(".")
+        if suffix_match:
+            ref = ref[1:]
+        try:
+            ref = ref.partition(":")[0].encode("idna").decode("ascii")
+        except UnicodeError:
+            return False
+        if ref == hostname or (suffix_match and hostname.endswith(f".{ref}")):
+            return True
+    return False
+
+
+def get_host(environ: dict[str, t.Any], trusted_hosts: t.Collection[str] | None = None) -> str:
+    """The request's ``host[:port]`` (``werkzeug.wsgi.get_host``): the Host
+    header, else the server address, without the scheme's default port;
+    "" if invalid.  With ``trusted_hosts``, a host not among them raises
+    ``SecurityError`` (a 400)."""
+    return _get_host(environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"), _server_address(environ), trusted_hosts)
+
+
+def _get_host(
+    scheme: str, host_header: str | None, server: tuple[str, int | None] | None, trusted_hosts: t.Collection[str] | None = None
+) -> str:
     if host_header is not None:
         host = host_header
     elif server is not None and server[1] is not None:
@@ -155,6 +197,10 @@ def _get_host(scheme: str, host_header: str | None, server: tuple[str, int | Non
         host = host[:-3] if host.endswith(":80") else host
     elif scheme in ("https", "wss"):
         host = host[:-4] if host.endswith(":443") else host
+    if trusted_hosts:
+        if not host_is_trusted(host, trusted_hosts):
+            raise SecurityError(description=f"Host {host!r} is not trusted.")
+        return host
     m = _host_re.fullmatch(host)
     if m is None or (m.group(2) and not 1 <= int(m.group(2)) <= 65535):
         return ""  # invalid characters: treated as no host, as Werkzeug
@@ -298,41 +344,4 @@ def _parse_cookie(cookie: str | None) -> list[tuple[str, str]]:
         if value.startswith('"') and value.endswith('"'):
             value = _cookie_unslash_re.sub(_cookie_unslash, value[1:-1].encode()).decode(errors="replace")
         out.append((key, value))
-    return out
-
-
-def _parse_list_header(value: str) -> list[str]:
-    """Werkzeug's ``parse_list_header``: comma-separated, quoted strings kept whole."""
-    items = []
-    item = ""
-    escape = quote_open = False
-    for char in value:
-        if escape:
-            escape = False
-            item += char
-            continue
-        if quote_open:
-            if char == "\\":
-                escape = True
-            elif char == '"':
-                quote_open = False
-            item += char
-            continue
-        if char == ",":
-            items.append(item)
-            item = ""
-            continue
-        if char == '"':
-            quote_open = True
-        item += char
-    if quote_open:
-        return []
-    items.append(item)
-    out = []
-    for it in items:
-        it = it.strip(" \t")
-        if it:
-            if len(it) >= 2 and it[0] == it[-1] == '"':
-                it = re.sub(r"\\(.)", r"\g<1>", it[1:-1])
-            out.append(it)
     return out

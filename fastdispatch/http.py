@@ -1,7 +1,8 @@
 """HTTP formatting shared by responses, errors and the test client:
 Werkzeug's status table, header-value checks, content types, dates,
-IRI-to-URI quoting, ``Set-Cookie`` values (``dump_cookie``) and header
-options (``parse_options_header``).
+IRI-to-URI quoting, ``Set-Cookie`` values (``dump_cookie``), header
+options (``parse_options_header``), and list, dict, Accept and
+Cache-Control headers (``parse_*_header``, ``dump_header``).
 
 Each reproduces its Werkzeug 3.1 namesake byte for byte (``werkzeug.http``,
 ``werkzeug.urls``, ``werkzeug.utils``); tests/app/test_response.py compares
@@ -20,7 +21,22 @@ from datetime import date, datetime, timedelta, timezone
 from datetime import time as _dtime
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["HTTP_STATUS_CODES", "dump_cookie", "get_content_type", "http_date", "iri_to_uri", "parse_options_header"]
+__all__ = [
+    "HTTP_STATUS_CODES",
+    "dump_cookie",
+    "dump_header",
+    "get_content_type",
+    "http_date",
+    "iri_to_uri",
+    "parse_accept_header",
+    "parse_cache_control_header",
+    "parse_dict_header",
+    "parse_list_header",
+    "parse_options_header",
+    "parse_set_header",
+    "quote_header_value",
+    "unquote_header_value",
+]
 
 # Werkzeug's table (werkzeug.http.HTTP_STATUS_CODES), reason phrases included
 # verbatim: they appear upper-cased in status lines and as-is in error pages.
@@ -404,3 +420,158 @@ def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
             options[key] = val
     options.update({k: "".join(v) for k, v in continuations.items()})
     return value, options
+
+
+# -- list, dict, Accept and Cache-Control headers -----------------------------
+# Werkzeug 3.1's parsers and their inverse, ``dump_header``.  The containers
+# they fill live in accept.py and cache_control.py, imported when first
+# parsed so that this module stays a leaf.
+
+_TOKEN_CHARS = frozenset("!#$%&'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~")
+# The q parameter: RFC 9110 allows 0 to 1 with up to three decimals;
+# Werkzeug takes any decimal and then refuses what falls outside 0..1.
+_q_value_re = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
+
+
+def quote_header_value(value: t.Any, allow_token: bool = True) -> str:
+    """``value`` as is if it is a token (and ``allow_token``), else in
+    double quotes with ``"`` and ``\\`` escaped; "" becomes ``""``."""
+    value = str(value)
+    if not value:
+        return '""'
+    if allow_token and _TOKEN_CHARS.issuperset(value):
+        return value
+    value = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{value}"'
+
+
+def unquote_header_value(value: str) -> str:
+    """The inverse of ``quote_header_value``: surrounding quotes removed,
+    backslash escapes undone."""
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        return _unslash_re.sub(r"\g<1>", value[1:-1])
+    return value
+
+
+def dump_header(iterable: t.Mapping[str, t.Any] | t.Iterable[t.Any]) -> str:
+    """``a, "b c"`` from a list, ``k=v, flag`` from a dict (a None value
+    leaves the key alone; a ``key*`` value is already RFC 2231 encoded)."""
+    if isinstance(iterable, dict):
+        items = []
+        for key, value in iterable.items():
+            if value is None:
+                items.append(key)
+            elif key.endswith("*"):
+                items.append(f"{key}={value}")
+            else:
+                items.append(f"{key}={quote_header_value(value)}")
+    else:
+        items = [quote_header_value(x) for x in iterable]
+    return ", ".join(items)
+
+
+def parse_list_header(value: str) -> list[str]:
+    """Comma-separated items (RFC 9110), commas inside quoted strings kept;
+    an item that is wholly quoted is unquoted, empty items dropped, and an
+    unclosed quote makes the whole header [] (Werkzeug 3.1.9)."""
+    items = []
+    item = ""
+    escape = in_quote = False
+    for char in value:
+        if escape:
+            escape = False
+            item += char
+            continue
+        if in_quote:
+            if char == "\\":
+                escape = True
+            elif char == '"':
+                in_quote = False
+            item += char
+            continue
+        if char == ",":
+            items.append(item)
+            item = ""
+            continue
+        if char == '"':
+            in_quote = True
+        item += char
+    if in_quote:
+        return []
+    items.append(item)
+    return [unquote_header_value(it) for it in (it.strip(" \t") for it in items) if it]
+
+
+def parse_dict_header(value: str) -> dict[str, str | None]:
+    """``a=b, c="d, e", f`` -> ``{"a": "b", "c": "d, e", "f": None}``;
+    ``key*=utf-8''%e2%82%ac`` decoded (ASCII, UTF-8 and latin-1 only: other
+    charsets leave the value as sent)."""
+    result: dict[str, str | None] = {}
+    for item in parse_list_header(value):
+        key, has_value, val = item.partition("=")
+        key = key.strip(" \t")
+        if not key:
+            continue
+        if not has_value:
+            result[key] = None
+            continue
+        val = val.strip(" \t")
+        if key.endswith("*"):
+            key = key[:-1]
+            encoding = None
+            m = _charset_value_re.match(val)
+            if m is not None:
+                encoding, val = m.groups()
+                encoding = encoding.lower()
+            if encoding in ("ascii", "us-ascii", "utf-8", "iso-8859-1"):
+                val = unquote(val, encoding=encoding)
+        result[key] = unquote_header_value(val)
+    return result
+
+
+def parse_set_header(value: str | None, on_update: t.Callable[[t.Any], t.Any] | None = None) -> t.Any:
+    """A ``HeaderSet`` of a comma-separated header (``Pragma``, ``Vary``)."""
+    from .datastructures import HeaderSet
+
+    return HeaderSet(parse_list_header(value) if value else None, on_update)
+
+
+def parse_accept_header(value: str | None, cls: type[t.Any] | None = None) -> t.Any:
+    """An ``Accept`` (or the subclass ``cls``) of ``(value, quality)`` pairs,
+    best first.  Items with an invalid q are dropped; other parameters stay
+    in the value (``text/html;level=1``).  No header: an empty object whose
+    ``provided`` is False."""
+    if cls is None:
+        from .accept import Accept as cls  # type: ignore[no-redef]
+    if not value:
+        return cls(None)
+    result = []
+    for item in parse_list_header(value):
+        item, options = parse_options_header(item)
+        if "q" in options:
+            q_str = options.pop("q").strip()
+            if _q_value_re.fullmatch(q_str) is None:
+                continue
+            q = float(q_str)
+            if q < 0 or q > 1:
+                continue
+        else:
+            q = 1
+        if options:
+            from .datastructures import dump_options_header
+
+            item = dump_options_header(item, options)
+        result.append((item, q))
+    return cls(result)
+
+
+def parse_cache_control_header(
+    value: str | None, on_update: t.Callable[[t.Any], t.Any] | None = None, cls: type[t.Any] | None = None
+) -> t.Any:
+    """A ``RequestCacheControl`` (or ``cls``) of the header's directives;
+    ``on_update`` is called after every change (responses write back)."""
+    if cls is None:
+        from .cache_control import RequestCacheControl as cls  # type: ignore[no-redef]
+    if not value:
+        return cls((), on_update)
+    return cls(parse_dict_header(value), on_update)

@@ -21,7 +21,7 @@ from .datastructures import CombinedMultiDict, EnvironHeaders, ImmutableMultiDic
 from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _parse_list_header, _server_address, _TerminatedStream, _wsgi_decode
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from .formparser import parse_form_data, url_decode
-from .http import parse_options_header
+from .http import _parse_date, parse_accept_header, parse_cache_control_header, parse_options_header, parse_set_header
 
 __all__ = ["JSONTooDeep", "MAX_JSON_DEPTH", "Request", "UserAgent"]
 
@@ -162,6 +162,9 @@ class Request:
     #: what the match raised (a 404, 405 or redirect), as in Flask: the app
     #: raises it after the before-request hooks
     routing_exception: Exception | None = None
+    #: the host names ``host`` accepts (a leading dot: any subdomain too);
+    #: None: any, as Werkzeug's ``Request.trusted_hosts``
+    trusted_hosts: t.Collection[str] | None = None
     #: what ``get_json`` parses with (``loads``): as Flask's, the current
     #: app's provider (``fastdispatch.json``)
     json_module: t.Any = _app_json
@@ -265,8 +268,10 @@ class Request:
     @_lazy
     def host(self) -> str:
         """``host[:port]`` from the Host header (else the server address),
-        without the scheme's default port; "" when it is not a valid host."""
-        return _get_host(self.scheme, self.environ.get("HTTP_HOST"), self.server)
+        without the scheme's default port; "" when it is not a valid host.
+        With ``trusted_hosts`` set, a host not in it is a ``SecurityError``
+        (400), as Werkzeug."""
+        return _get_host(self.scheme, self.environ.get("HTTP_HOST"), self.server, self.trusted_hosts)
 
     @_lazy
     def url(self) -> str:
@@ -375,6 +380,94 @@ class Request:
         if len(digits) > 19:  # past 2**63; also keeps int() off its digit limit
             raise BadRequest(description="Invalid Content-Length header: the value is too large.")
         return int(digits or "0")
+
+    # -- negotiation, credentials and cache directives ---------------------
+    # Werkzeug 3.1's parsed headers.  PERF: their modules are imported by
+    # the first property that needs one, so a request that reads none of
+    # these costs nothing more (and ``import fastdispatch`` loads none).
+
+    @_lazy
+    def accept_mimetypes(self) -> t.Any:
+        """``Accept`` as a ``MIMEAccept``: ``best_match(["application/json",
+        "text/html"])``, ``accept_json``, ``quality("text/html")``."""
+        from .accept import MIMEAccept
+
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT"), MIMEAccept)
+
+    @_lazy
+    def accept_charsets(self) -> t.Any:
+        """``Accept-Charset`` as a ``CharsetAccept``."""
+        from .accept import CharsetAccept
+
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_CHARSET"), CharsetAccept)
+
+    @_lazy
+    def accept_encodings(self) -> t.Any:
+        """``Accept-Encoding`` as an ``Accept`` (``gzip``, ``br``, ...)."""
+        from .accept import Accept
+
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_ENCODING"), Accept)
+
+    @_lazy
+    def accept_languages(self) -> t.Any:
+        """``Accept-Language`` as a ``LanguageAccept`` (its ``best_match``
+        falls back to primary tags: ``en-US`` accepts ``en``)."""
+        from .accept import LanguageAccept
+
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+
+    @_lazy
+    def authorization(self) -> t.Any:
+        """``Authorization`` as an ``Authorization`` (``.type``,
+        ``.username``/``.password`` for Basic, ``.token`` for Bearer,
+        ``.parameters`` for Digest); None if absent or unreadable."""
+        from .auth import Authorization
+
+        return Authorization.from_header(self.environ.get("HTTP_AUTHORIZATION"))
+
+    @_lazy
+    def cache_control(self) -> t.Any:
+        """``Cache-Control`` as a read-only ``RequestCacheControl``
+        (``no_cache``, ``max_age``, ``max_stale``, ...)."""
+        from .cache_control import RequestCacheControl
+
+        return parse_cache_control_header(self.environ.get("HTTP_CACHE_CONTROL"), None, RequestCacheControl)
+
+    @_lazy
+    def pragma(self) -> t.Any:
+        """``Pragma`` as a ``HeaderSet`` (``"no-cache" in request.pragma``)."""
+        return parse_set_header(self.environ.get("HTTP_PRAGMA", ""))
+
+    @_lazy
+    def date(self) -> t.Any:
+        """``Date`` as an aware UTC datetime; None if absent or invalid."""
+        return _parse_date(self.environ.get("HTTP_DATE"))
+
+    @_lazy
+    def max_forwards(self) -> int | None:
+        """``Max-Forwards`` as an int; None if absent or not a number."""
+        value = self.environ.get("HTTP_MAX_FORWARDS")
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except (ValueError, TypeError):
+            return None
+
+    @_lazy
+    def access_control_request_headers(self) -> t.Any:
+        """A CORS preflight's ``Access-Control-Request-Headers`` as a
+        ``HeaderSet``; None if absent."""
+        value = self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+        return None if value is None else parse_set_header(value)
+
+    @property
+    def access_control_request_method(self) -> str | None:
+        return self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+
+    @property
+    def content_md5(self) -> str | None:
+        return self.environ.get("HTTP_CONTENT_MD5")
 
     # -- limits -------------------------------------------------------------
 

@@ -409,6 +409,41 @@ class Response:
     allow = _set_header_property("Allow", "The methods the resource allows, as a ``HeaderSet``.")
     content_language = _set_header_property("Content-Language", "The languages of the body, as a ``HeaderSet``.")
 
+    # -- WWW-Authenticate ---------------------------------------------------
+
+    @property
+    def www_authenticate(self) -> t.Any:
+        """The ``WWW-Authenticate`` challenge as a ``WWWAuthenticate``
+        (Basic with no parameters if the header is absent); every change
+        to it rewrites the header.  Assign one, a list (one header line
+        each), or None to remove it."""
+        from .auth import WWWAuthenticate
+
+        value = WWWAuthenticate.from_header(self.headers.get("WWW-Authenticate"))
+        if value is None:
+            value = WWWAuthenticate("basic")
+        value._on_update = self._write_www_authenticate
+        return value
+
+    @www_authenticate.setter
+    def www_authenticate(self, value: t.Any) -> None:
+        if not value:
+            self.headers.remove("WWW-Authenticate")
+        elif isinstance(value, list):
+            self.headers.set("WWW-Authenticate", value[0].to_header())
+            for item in value[1:]:
+                self.headers.add("WWW-Authenticate", item.to_header())
+        else:
+            self.headers.set("WWW-Authenticate", value.to_header())
+            value._on_update = self._write_www_authenticate
+
+    @www_authenticate.deleter
+    def www_authenticate(self) -> None:
+        self.headers.remove("WWW-Authenticate")
+
+    def _write_www_authenticate(self, value: t.Any) -> None:
+        self.headers.set("WWW-Authenticate", value.to_header())
+
     @property
     def is_json(self) -> bool:
         """``application/json`` or ``application/*+json``."""
