@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
-from .http import dump_header
+from .http import dump_header, parse_dict_header
 
 __all__ = ["CacheControl", "RequestCacheControl", "ResponseCacheControl", "cache_control_property"]
 
@@ -188,3 +188,17 @@ class ResponseCacheControl(CacheControl):
     immutable = cache_control_property("immutable", None, bool)
     must_understand = cache_control_property("must-understand", None, bool)
     stale_while_revalidate = cache_control_property("stale-while-revalidate", None, int)
+
+
+def parse_cache_control_header(
+    value: str | None, on_update: t.Callable[[t.Any], t.Any] | None = None, cls: type[t.Any] | None = None
+) -> t.Any:
+    """A ``RequestCacheControl`` (or ``cls``) of the header's directives;
+    ``on_update`` is called after every change (responses write back).
+    Werkzeug's ``http.parse_cache_control_header``, here beside the classes
+    it fills."""
+    if cls is None:
+        cls = RequestCacheControl
+    if not value:
+        return cls((), on_update)
+    return cls(parse_dict_header(value), on_update)

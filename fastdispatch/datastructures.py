@@ -17,7 +17,7 @@ from os import fsdecode, fspath
 # BadRequestKeyError: a KeyError for Python code and a 400 for the framework,
 # so request.form["missing"] answers like Flask.  Re-exported from here.
 from .exceptions import BadRequestKeyError
-from .http import parse_options_header
+from .http import dump_options_header, parse_list_header, parse_options_header, quote_header_value
 
 __all__ = [
     "BadRequestKeyError",
@@ -28,6 +28,7 @@ __all__ = [
     "EnvironHeaders",
     "FileStorage",
     "HeaderSet",
+    "parse_set_header",
     "iter_multi_items",
 ]
 
@@ -358,30 +359,6 @@ def _header_str(value: t.Any, what: str = "Header values") -> str:
     return value
 
 
-_TOKEN_CHARS = frozenset("!#$%&'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~")
-
-
-def _quote_header_value(value: t.Any) -> str:
-    value = str(value)
-    if not value:
-        return '""'
-    if _TOKEN_CHARS.issuperset(value):
-        return value
-    value = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{value}"'
-
-
-def dump_options_header(header: str | None, options: t.Mapping[str, t.Any]) -> str:
-    """``text/html; charset=utf-8`` from a value and its parameters, as
-    Werkzeug's ``dump_options_header`` (``None`` values are left out)."""
-    segments = [] if header is None else [header]
-    for key, value in options.items():
-        if value is None:
-            continue
-        segments.append(f"{key}={value}" if key.endswith("*") else f"{key}={_quote_header_value(value)}")
-    return "; ".join(segments)
-
-
 def _with_options(value: t.Any, kw: dict[str, t.Any]) -> str:
     # add("Content-Disposition", "attachment", filename="a.txt"), as Werkzeug.
     return dump_options_header(value, {k.replace("_", "-"): v for k, v in kw.items()})
@@ -668,7 +645,7 @@ class HeaderSet:
         return set(self._headers) if preserve_casing else set(self._set)
 
     def to_header(self) -> str:
-        return ", ".join(map(_quote_header_value, self._headers))
+        return ", ".join(map(quote_header_value, self._headers))
 
     def __getitem__(self, idx: int) -> str:
         return self._headers[idx]
@@ -879,3 +856,9 @@ class FileStorage:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.filename!r} ({self.content_type!r})>"
+
+
+def parse_set_header(value: str | None, on_update: t.Callable[[HeaderSet], t.Any] | None = None) -> HeaderSet:
+    """A ``HeaderSet`` of a comma-separated header (``Pragma``, ``Vary``):
+    Werkzeug's ``http.parse_set_header``, here beside the class it fills."""
+    return HeaderSet(parse_list_header(value) if value else None, on_update)

@@ -25,15 +25,14 @@ __all__ = [
     "HTTP_STATUS_CODES",
     "dump_cookie",
     "dump_header",
+    "dump_options_header",
     "get_content_type",
     "http_date",
     "iri_to_uri",
     "parse_accept_header",
-    "parse_cache_control_header",
     "parse_dict_header",
     "parse_list_header",
     "parse_options_header",
-    "parse_set_header",
     "quote_header_value",
     "unquote_header_value",
 ]
@@ -445,6 +444,17 @@ def quote_header_value(value: t.Any, allow_token: bool = True) -> str:
     return f'"{value}"'
 
 
+def dump_options_header(header: str | None, options: t.Mapping[str, t.Any]) -> str:
+    """``text/html; charset=utf-8`` from a value and its parameters, as
+    Werkzeug's ``dump_options_header`` (``None`` values are left out)."""
+    segments = [] if header is None else [header]
+    for key, value in options.items():
+        if value is None:
+            continue
+        segments.append(f"{key}={value}" if key.endswith("*") else f"{key}={quote_header_value(value)}")
+    return "; ".join(segments)
+
+
 def unquote_header_value(value: str) -> str:
     """The inverse of ``quote_header_value``: surrounding quotes removed,
     backslash escapes undone."""
@@ -529,13 +539,6 @@ def parse_dict_header(value: str) -> dict[str, str | None]:
     return result
 
 
-def parse_set_header(value: str | None, on_update: t.Callable[[t.Any], t.Any] | None = None) -> t.Any:
-    """A ``HeaderSet`` of a comma-separated header (``Pragma``, ``Vary``)."""
-    from .datastructures import HeaderSet
-
-    return HeaderSet(parse_list_header(value) if value else None, on_update)
-
-
 def parse_accept_header(value: str | None, cls: type[t.Any] | None = None) -> t.Any:
     """An ``Accept`` (or the subclass ``cls``) of ``(value, quality)`` pairs,
     best first.  Items with an invalid q are dropped; other parameters stay
@@ -558,20 +561,8 @@ def parse_accept_header(value: str | None, cls: type[t.Any] | None = None) -> t.
         else:
             q = 1
         if options:
-            from .datastructures import dump_options_header
-
             item = dump_options_header(item, options)
         result.append((item, q))
     return cls(result)
 
 
-def parse_cache_control_header(
-    value: str | None, on_update: t.Callable[[t.Any], t.Any] | None = None, cls: type[t.Any] | None = None
-) -> t.Any:
-    """A ``RequestCacheControl`` (or ``cls``) of the header's directives;
-    ``on_update`` is called after every change (responses write back)."""
-    if cls is None:
-        from .cache_control import RequestCacheControl as cls  # type: ignore[no-redef]
-    if not value:
-        return cls((), on_update)
-    return cls(parse_dict_header(value), on_update)

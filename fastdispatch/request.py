@@ -17,11 +17,11 @@ import json
 import typing as t
 
 from . import json as _app_json
-from .datastructures import CombinedMultiDict, EnvironHeaders, ImmutableMultiDict
+from .datastructures import CombinedMultiDict, EnvironHeaders, ImmutableMultiDict, parse_set_header
 from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _parse_list_header, _server_address, _TerminatedStream, _wsgi_decode
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from .formparser import parse_form_data, url_decode
-from .http import _parse_date, parse_accept_header, parse_cache_control_header, parse_options_header, parse_set_header
+from .http import _parse_date, parse_accept_header, parse_options_header
 
 __all__ = ["JSONTooDeep", "MAX_JSON_DEPTH", "Request", "UserAgent"]
 
@@ -429,9 +429,9 @@ class Request:
     def cache_control(self) -> t.Any:
         """``Cache-Control`` as a read-only ``RequestCacheControl``
         (``no_cache``, ``max_age``, ``max_stale``, ...)."""
-        from .cache_control import RequestCacheControl
+        from .cache_control import parse_cache_control_header
 
-        return parse_cache_control_header(self.environ.get("HTTP_CACHE_CONTROL"), None, RequestCacheControl)
+        return parse_cache_control_header(self.environ.get("HTTP_CACHE_CONTROL"))
 
     @_lazy
     def pragma(self) -> t.Any:

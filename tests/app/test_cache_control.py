@@ -13,7 +13,7 @@ import werkzeug.http
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fastdispatch import http as fd_http
+from fastdispatch import cache_control as fd_cache_control
 from fastdispatch.cache_control import CacheControl, RequestCacheControl, ResponseCacheControl, cache_control_property
 
 from .headers_oracle import SETTINGS, both, environ, outcome
@@ -87,12 +87,12 @@ def test_request_cache_control_cases(value):
 
 
 def test_request_cache_control_is_read_only():
-    cc = fd_http.parse_cache_control_header("max-age=5")
+    cc = fd_cache_control.parse_cache_control_header("max-age=5")
     assert type(cc) is RequestCacheControl
     for change in (lambda: cc.__setitem__("a", "b"), lambda: cc.pop("max-age"), lambda: cc.update(a="b"), cc.clear, lambda: setattr(cc, "max_age", 3)):
         with pytest.raises(TypeError):
             change()
-    assert cc == {"max-age": "5"} and hash(cc) == hash(fd_http.parse_cache_control_header("max-age=5"))
+    assert cc == {"max-age": "5"} and hash(cc) == hash(fd_cache_control.parse_cache_control_header("max-age=5"))
     assert pickle.loads(pickle.dumps(cc)) == cc
 
 
@@ -127,7 +127,7 @@ def response_steps(cls, http):
 
 
 def test_response_cache_control_as_werkzeug():
-    assert response_steps(ResponseCacheControl, fd_http) == response_steps(wd.ResponseCacheControl, werkzeug.http)
+    assert response_steps(ResponseCacheControl, fd_cache_control) == response_steps(wd.ResponseCacheControl, werkzeug.http)
 
 
 def test_cache_property_for_extensions():
