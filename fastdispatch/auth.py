@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import typing as t
 
+from .datastructures import CallbackDict
 from .http import dump_header, parse_dict_header, quote_header_value
 
 __all__ = ["Authorization", "WWWAuthenticate"]
@@ -94,48 +95,13 @@ class Authorization:
         return f"<{type(self).__name__} {self.to_header()}>"
 
 
-class _Parameters(dict):  # type: ignore[type-arg]
+class _Parameters(CallbackDict):
     """A challenge's parameters: each change tells the challenge, so that a
     header it came from is rewritten."""
 
     def __init__(self, values: t.Any, changed: t.Callable[[], None]) -> None:
         super().__init__(values or ())
-        self._changed = changed
-
-    def __setitem__(self, key: str, value: t.Any) -> None:
-        super().__setitem__(key, value)
-        self._changed()
-
-    def __delitem__(self, key: str) -> None:
-        super().__delitem__(key)
-        self._changed()
-
-    def update(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().update(*args, **kwargs)
-        self._changed()
-
-    def clear(self) -> None:
-        super().clear()
-        self._changed()
-
-    def pop(self, key: str, *default: t.Any) -> t.Any:
-        modified = key in self
-        rv = super().pop(key, *default)
-        if modified:
-            self._changed()
-        return rv
-
-    def popitem(self) -> tuple[str, t.Any]:
-        rv = super().popitem()
-        self._changed()
-        return rv
-
-    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
-        modified = key not in self
-        rv = super().setdefault(key, default)
-        if modified:
-            self._changed()
-        return rv
+        self._changed = changed  # type: ignore[method-assign]
 
 
 class WWWAuthenticate:

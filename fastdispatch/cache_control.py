@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
+from .datastructures import CallbackDict
 from .http import dump_header, parse_dict_header
 
 __all__ = ["CacheControl", "RequestCacheControl", "ResponseCacheControl", "cache_control_property"]
@@ -37,7 +38,7 @@ def cache_control_property(key: str, empty: t.Any, type: type[t.Any] | None, *, 
     )
 
 
-class CacheControl(dict):  # type: ignore[type-arg]
+class CacheControl(CallbackDict):
     """What request and response cache controls share: the directives both
     may carry, the value conversion, and ``on_update`` after each change.
     Values are always ``str | None``."""
@@ -61,49 +62,6 @@ class CacheControl(dict):  # type: ignore[type-arg]
     def _changed(self) -> None:
         if self.on_update is not None:
             self.on_update(self)
-
-    # -- dict changes notify on_update (Werkzeug's UpdateDictMixin) ---------
-
-    def __setitem__(self, key: str, value: t.Any) -> None:
-        super().__setitem__(key, value)
-        self._changed()
-
-    def __delitem__(self, key: str) -> None:
-        super().__delitem__(key)
-        self._changed()
-
-    def clear(self) -> None:
-        super().clear()
-        self._changed()
-
-    def popitem(self) -> tuple[str, t.Any]:
-        rv = super().popitem()
-        self._changed()
-        return rv
-
-    def update(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().update(*args, **kwargs)
-        self._changed()
-
-    def __ior__(self, other: t.Any) -> CacheControl:  # type: ignore[override]
-        self.update(other)
-        return self
-
-    _missing = object()
-
-    def pop(self, key: str, default: t.Any = _missing) -> t.Any:
-        modified = key in self
-        rv = super().pop(key) if default is CacheControl._missing else super().pop(key, default)
-        if modified:
-            self._changed()
-        return rv
-
-    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
-        modified = key not in self
-        rv = super().setdefault(key, default)
-        if modified:
-            self._changed()
-        return rv
 
     # -- typed access ------------------------------------------------------
 

@@ -21,6 +21,7 @@ from .http import dump_options_header, parse_list_header, parse_options_header, 
 
 __all__ = [
     "BadRequestKeyError",
+    "CallbackDict",
     "MultiDict",
     "ImmutableMultiDict",
     "CombinedMultiDict",
@@ -362,6 +363,55 @@ def _header_str(value: t.Any, what: str = "Header values") -> str:
 def _with_options(value: t.Any, kw: dict[str, t.Any]) -> str:
     # add("Content-Disposition", "attachment", filename="a.txt"), as Werkzeug.
     return dump_options_header(value, {k.replace("_", "-"): v for k, v in kw.items()})
+
+
+class CallbackDict(dict):  # type: ignore[type-arg]
+    """A dict that calls ``_changed()`` after every change made through
+    it (Werkzeug's ``UpdateDictMixin``): the parsed header objects
+    (cache-control directives, a challenge's parameters) write themselves
+    back to the header they came from."""
+
+    def _changed(self) -> None:
+        pass
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key: t.Any) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+    def popitem(self) -> tuple[t.Any, t.Any]:
+        rv = super().popitem()
+        self._changed()
+        return rv
+
+    def update(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().update(*args, **kwargs)
+        self._changed()
+
+    def __ior__(self, other: t.Any) -> CallbackDict:  # type: ignore[override]
+        self.update(other)
+        return self
+
+    def pop(self, key: t.Any, *default: t.Any) -> t.Any:
+        modified = key in self
+        rv = super().pop(key, *default)
+        if modified:
+            self._changed()
+        return rv
+
+    def setdefault(self, key: t.Any, default: t.Any = None) -> t.Any:
+        modified = key not in self
+        rv = super().setdefault(key, default)
+        if modified:
+            self._changed()
+        return rv
 
 
 class Headers:
