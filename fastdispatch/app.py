@@ -28,13 +28,15 @@ from urllib.parse import quote
 from .blueprints import Blueprint
 from .config import Config
 from .paths import instance_path_of
-from .ctx import AppContext, RequestContext, _cv, _g_of
+from .ctx import AppContext, RequestContext, _AppCtxGlobals, _cv, _g_of
 from .environ import _wsgi_decode
-from .exceptions import HTTPException, InternalServerError
+from .exceptions import Aborter, HTTPException, InternalServerError
+from .helpers import get_debug_flag
 from .http import APPLICATION_JSON, TEXT_HTML
 from .json.provider import DefaultJSONProvider, compact_json, writes_compact_json
 from .request import MAX_JSON_DEPTH, Request, blueprint_names
 from .response import Response, response_from_view
+from .response import redirect as _redirect
 from ._shortpath_py import _plain
 from .routing import BuildError, MethodNotAllowed, RequestRedirect, Router, RoutingException
 from .scaffold import F, Scaffold
@@ -100,6 +102,16 @@ class App(Scaffold, WSGICallable):
 
     #: the options ``jinja_env`` is made with (Flask's)
     jinja_options: t.ClassVar[dict[str, t.Any]] = {}
+    #: Flask's: what ``test_client()`` and ``test_cli_runner()`` make (None:
+    #: fastdispatch's own), the class of ``config`` (``make_config``) and
+    #: of ``g`` (``fastdispatch.ctx._AppCtxGlobals``: set before the first
+    #: app context)
+    test_client_class: t.ClassVar[type[t.Any] | None] = None
+    test_cli_runner_class: t.ClassVar[type[t.Any] | None] = None
+    config_class: t.ClassVar[type[Config]] = Config
+    #: Flask's: the class of ``aborter``, which ``abort`` calls in an app
+    aborter_class: t.ClassVar[type[Aborter]] = Aborter
+    app_ctx_globals_class: t.ClassVar[type[t.Any]] = _AppCtxGlobals
 
     #: opens and saves ``session`` (Flask's; see ``sessions``)
     session_interface: SessionInterface = SecureCookieSessionInterface()
@@ -136,7 +148,9 @@ class App(Scaffold, WSGICallable):
             raise ValueError("If an instance path is provided it must be absolute. A relative path was given instead.")
         #: the folder for files that are this deployment's (Flask's)
         self.instance_path = instance_path
-        self.config = Config(instance_path if instance_relative_config else self.root_path, self.default_config)
+        self.config = self.make_config(instance_relative_config)
+        #: what ``abort`` raises with in this app (``make_aborter``)
+        self.aborter = self.make_aborter()
         #: where extensions keep their state, by name (Flask's)
         self.extensions: dict[str, t.Any] = {}
         #: functions (error, endpoint, values) that may return a URL where
@@ -157,6 +171,22 @@ class App(Scaffold, WSGICallable):
         App._live.add(self)
         self._logger: logging.Logger | None = None
         self._fast: ShortPathState | None = None  # see _short_path_state
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """Flask's: a ``config_class`` of ``default_config`` (``DEBUG`` from
+        ``FLASK_DEBUG``), relative to the root path or the instance path."""
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(self.instance_path if instance_relative else self.root_path, defaults)
+
+    def make_aborter(self) -> Aborter:
+        """Flask's: the ``aborter_class`` object ``abort`` calls."""
+        return self.aborter_class()
+
+    def redirect(self, location: str, code: int = 302) -> Response:
+        """Flask's: a redirect response of this app's ``response_class``
+        (``fastdispatch.redirect`` calls this in an app context)."""
+        return _redirect(location, code, Response=self.response_class)
 
     def __setattr__(self, name: str, value: t.Any) -> None:
         object.__setattr__(self, name, value)
@@ -809,10 +839,14 @@ class App(Scaffold, WSGICallable):
         object.__setattr__(self, "_contexts", self._contexts + delta)
         object.__setattr__(self, "_fast", None)
 
-    def test_client(self, use_cookies: bool = True) -> t.Any:
-        from .testing import TestClient
-
-        return TestClient(self, use_cookies=use_cookies)
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> t.Any:
+        """A client for tests: ``test_client_class`` (Flask-Login's
+        ``FlaskLoginClient``, say) or ``fastdispatch.testing.TestClient``,
+        made as Flask makes it; ``kwargs`` go to the class."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import TestClient as cls
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
     # -- the command line (fastdispatch.cli; ``cli`` is Scaffold's) ----------
 
@@ -833,10 +867,16 @@ class App(Scaffold, WSGICallable):
 
     def test_cli_runner(self, **kwargs: t.Any) -> t.Any:
         """A click ``CliRunner`` whose ``invoke`` runs ``app.cli`` (or the
-        command given) with this app, as Flask's ``FlaskCliRunner``."""
-        from .cli_groups import FlaskCliRunner
+        command given) with this app: ``test_cli_runner_class``, or
+        Flask's ``FlaskCliRunner``."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .cli_groups import FlaskCliRunner as cls
+        return cls(self, **kwargs)
 
-        return FlaskCliRunner(self, **kwargs)
+    def iter_blueprints(self) -> t.Iterator[Blueprint]:
+        """Flask's: the registered blueprints, in registration order."""
+        return iter(self.blueprints.values())
 
     def iter_rules(self) -> t.Iterator[t.Any]:
         return iter(self.url_map)

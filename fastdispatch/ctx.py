@@ -68,7 +68,7 @@ class AppContext:
     @property
     def g(self) -> _AppCtxGlobals:
         if self._g is None:
-            self._g = _AppCtxGlobals()
+            self._g = self.app.app_ctx_globals_class()
         return self._g
 
     def push(self) -> None:
@@ -307,7 +307,7 @@ def _g_of(ctx: t.Any) -> _AppCtxGlobals:
     try:
         return ctx.g  # type: ignore[no-any-return]
     except AttributeError:  # a request's g is made on first use
-        ctx.g = _AppCtxGlobals()
+        ctx.g = ctx.app.app_ctx_globals_class()
         return ctx.g  # type: ignore[no-any-return]
 
 

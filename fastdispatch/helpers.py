@@ -4,11 +4,20 @@ request."""
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 from functools import update_wrapper
 
 from .ctx import AppContext, _current_request, _cv, session
+from .response import redirect as _redirect
+
+
+def get_debug_flag() -> bool:
+    """Flask's: whether ``FLASK_DEBUG`` (here ``FASTDISPATCH_DEBUG`` first)
+    asks for debug mode; "0", "false" and "no" do not."""
+    value = os.environ.get("FASTDISPATCH_DEBUG", os.environ.get("FLASK_DEBUG", ""))
+    return bool(value) and value.lower() not in ("0", "false", "no")
 
 
 def url_for(
@@ -27,6 +36,16 @@ def url_for(
     if ctx is None:
         raise RuntimeError("Attempted to generate a URL without the application context being pushed.")
     return ctx.app.url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values)
+
+
+def redirect(location: str, code: int = 302, Response: type[t.Any] | None = None) -> t.Any:  # noqa: N803 (Flask's name)
+    """Flask's: a redirect response, made by the current app's
+    ``redirect`` (its ``response_class``) unless ``Response`` is given or
+    no app context is pushed."""
+    ctx = _cv.get(None)
+    if ctx is not None and Response is None:
+        return ctx.app.redirect(location, code)
+    return _redirect(location, code, Response)
 
 
 def make_response(*args: t.Any) -> t.Any:

@@ -154,6 +154,16 @@ class Scaffold:
 
         return decorator
 
+    def endpoint(self, endpoint: str) -> t.Callable[[F], F]:
+        """Flask's: the decorated function becomes the view of ``endpoint``
+        (a rule added with ``add_url_rule(rule, endpoint)`` and no view)."""
+
+        def decorator(f: F) -> F:
+            self.view_functions[endpoint] = f
+            return f
+
+        return decorator
+
     def _method_route(self, method: str, rule: str, options: dict[str, t.Any]) -> t.Callable[[F], F]:
         if "methods" in options:
             raise TypeError("Use the 'route' decorator to use the 'methods' argument.")

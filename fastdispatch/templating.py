@@ -24,6 +24,7 @@ from .ctx import current_app, request
 from .helpers import stream_with_context
 
 __all__ = [
+    "get_template_attribute",
     "DispatchingJinjaLoader",
     "Environment",
     "render_template",
@@ -98,6 +99,12 @@ def render_template_string(source: str, **context: t.Any) -> str:
     """``source`` as a template, rendered with ``context``."""
     app = current_app._get_current_object()
     return _render(app, app.jinja_env.from_string(source), context)
+
+
+def get_template_attribute(template_name: str, attribute: str) -> t.Any:
+    """Flask's: a macro (or any name) a template defines, to call from
+    Python: ``get_template_attribute("_macros.html", "hello")("World")``."""
+    return getattr(current_app.jinja_env.get_template(template_name).module, attribute)
 
 
 def _stream(app: t.Any, template: Template, context: dict[str, t.Any]) -> t.Iterator[str]:

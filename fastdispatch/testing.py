@@ -549,7 +549,18 @@ class TestClient:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, application: t.Any, use_cookies: bool = True, validate: bool = True, allow_subdomain_redirects: bool = False) -> None:
+    def __init__(
+        self,
+        application: t.Any,
+        response_wrapper: t.Any = None,
+        use_cookies: bool = True,
+        allow_subdomain_redirects: bool = False,
+        validate: bool = True,
+    ) -> None:
+        # (Werkzeug's Client's arguments in its order, so that a subclass
+        # written for Flask's client, set as app.test_client_class, is
+        # made as Flask makes it; responses are TestResponse whatever
+        # ``response_wrapper`` says)
         self.application = application
         #: run every request through ``wsgiref.validate.validator``
         self.validate = validate

@@ -1,0 +1,200 @@
+"""Flask's application API beyond requests: the classes an app or an
+extension swaps in (``test_client_class``, ``config_class``,
+``app_ctx_globals_class``, ``aborter_class``), ``make_config`` and
+``FLASK_DEBUG``, ``app.redirect``, ``app.endpoint``, ``iter_blueprints``,
+``get_template_attribute`` and the top-level names; each built on Flask
+and on fastdispatch, the same calls made, what came back compared."""
+
+from __future__ import annotations
+
+import types
+import typing as t
+from types import SimpleNamespace
+
+import flask
+import flask.testing
+import pytest
+import werkzeug.exceptions
+
+import fastdispatch
+import fastdispatch.exceptions
+import fastdispatch.signals
+import fastdispatch.testing
+
+FLASK = SimpleNamespace(
+    App=flask.Flask, Blueprint=flask.Blueprint, Config=flask.Config, Client=flask.testing.FlaskClient, Aborter=werkzeug.exceptions.Aborter,
+    HTTPException=werkzeug.exceptions.HTTPException, Response=flask.Response, g=flask.g, abort=flask.abort, redirect=flask.redirect,
+    get_template_attribute=flask.get_template_attribute,
+)
+
+
+@pytest.fixture
+def fd(app_cls: type) -> SimpleNamespace:
+    return SimpleNamespace(
+        App=app_cls, Blueprint=fastdispatch.Blueprint, Config=fastdispatch.Config, Client=fastdispatch.testing.TestClient,
+        Aborter=fastdispatch.exceptions.Aborter, HTTPException=fastdispatch.HTTPException, Response=fastdispatch.Response, g=fastdispatch.g,
+        abort=fastdispatch.abort, redirect=fastdispatch.redirect, get_template_attribute=fastdispatch.get_template_attribute,
+    )
+
+
+def answer(response: t.Any) -> tuple[t.Any, ...]:
+    return response.status, response.get_data(), response.headers.get("Location"), response.headers.get("Content-Type")
+
+
+def test_test_client_class(fd: SimpleNamespace) -> None:
+    """A client subclass taking an argument of its own, as Flask-Login's
+    FlaskLoginClient does, made by app.test_client(...)."""
+
+    def run(ns: SimpleNamespace) -> t.Any:
+        class UserClient(ns.Client):  # type: ignore[misc, name-defined]
+            def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+                self.user = kwargs.pop("user", None)
+                super().__init__(*args, **kwargs)
+
+        app = ns.App(__name__)
+        app.add_url_rule("/", "index", lambda: "hi")
+        app.test_client_class = UserClient
+        client = app.test_client(user="ann", use_cookies=False)
+        return type(client).__name__, client.user, answer(client.get("/"))
+
+    assert run(fd) == run(FLASK)
+
+
+def test_config_class_and_debug_flag(fd: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    def run(ns: SimpleNamespace) -> t.Any:
+        class MyConfig(ns.Config):  # type: ignore[misc, name-defined]
+            pass
+
+        class MyApp(ns.App):  # type: ignore[misc, name-defined]
+            config_class = MyConfig
+
+        out = [type(MyApp(__name__).config).__name__]
+        for value in ("1", "0", "false", "yes", ""):
+            monkeypatch.setenv("FLASK_DEBUG", value)
+            out.append((value, MyApp(__name__).debug, type(MyApp(__name__).make_config(True)).__name__))
+        monkeypatch.delenv("FLASK_DEBUG")
+        return out
+
+    assert run(fd) == run(FLASK)
+
+
+def test_app_ctx_globals_class(fd: SimpleNamespace) -> None:
+    def run(ns: SimpleNamespace) -> t.Any:
+        class Globals:
+            counter = 10
+
+            def get(self, name: str, default: t.Any = None) -> t.Any:
+                return self.__dict__.get(name, default)
+
+        class MyApp(ns.App):  # type: ignore[misc, name-defined]
+            app_ctx_globals_class = Globals
+
+        app = MyApp(__name__)
+
+        @app.route("/")
+        def index() -> str:
+            ns.g.counter += 1
+            return f"{type(ns.g._get_current_object()).__name__} {ns.g.counter}"
+
+        with app.app_context():
+            outside = (type(ns.g._get_current_object()).__name__, ns.g.counter)
+        return outside, answer(app.test_client().get("/"))
+
+    assert run(fd) == run(FLASK)
+
+
+def test_aborter_class(fd: SimpleNamespace) -> None:
+    def run(ns: SimpleNamespace) -> t.Any:
+        class ClientClosed(ns.HTTPException):  # type: ignore[misc, name-defined]
+            code = 499
+            description = "The client went away."
+
+        class MyAborter(ns.Aborter):  # type: ignore[misc, name-defined]
+            def __init__(self) -> None:
+                super().__init__(extra={499: ClientClosed})
+
+        class MyApp(ns.App):  # type: ignore[misc, name-defined]
+            aborter_class = MyAborter
+
+        app = MyApp(__name__)
+
+        @app.route("/<int:code>")
+        def index(code: int) -> str:
+            ns.abort(code)
+
+        client = app.test_client()
+        return type(app.aborter).__name__, answer(client.get("/499")), answer(client.get("/404"))
+
+    assert run(fd) == run(FLASK)
+
+
+def test_redirect_of_the_app(fd: SimpleNamespace) -> None:
+    """redirect in an app makes the app's response_class, through
+    app.redirect (which an app may override)."""
+
+    def run(ns: SimpleNamespace) -> t.Any:
+        class MyResponse(ns.Response):  # type: ignore[misc, name-defined]
+            pass
+
+        class MyApp(ns.App):  # type: ignore[misc, name-defined]
+            response_class = MyResponse
+
+            def redirect(self, location: str, code: int = 302) -> t.Any:
+                rv = super().redirect(location, code)
+                rv.headers["X-Redirect"] = "app"
+                return rv
+
+        app = MyApp(__name__)
+        out = []
+
+        @app.route("/go")
+        def go() -> t.Any:
+            rv = ns.redirect("/there?a=1&b=<2>", 307)
+            out.append(type(rv).__name__)
+            return rv
+
+        response = app.test_client().get("/go")
+        plain = ns.redirect("/else")  # no app context: the framework's own
+        return out, answer(response), response.headers.get("X-Redirect"), answer(plain), type(plain).__name__
+
+    assert run(fd) == run(FLASK)
+
+
+def test_endpoint_decorator_and_iter_blueprints(fd: SimpleNamespace) -> None:
+    def run(ns: SimpleNamespace) -> t.Any:
+        app = ns.App(__name__)
+        app.add_url_rule("/e/<int:n>", "numbered")
+
+        @app.endpoint("numbered")
+        def numbered(n: int) -> str:
+            return f"n={n}"
+
+        for name in ("b", "a", "c"):
+            app.register_blueprint(ns.Blueprint(name, __name__), url_prefix=f"/{name}")
+        return answer(app.test_client().get("/e/3")), [bp.name for bp in app.iter_blueprints()]
+
+    assert run(fd) == run(FLASK)
+
+
+def test_get_template_attribute(fd: SimpleNamespace) -> None:
+    def run(ns: SimpleNamespace) -> t.Any:
+        app = ns.App(__name__)
+        with app.app_context():
+            return str(ns.get_template_attribute("_macros.html", "hello")("<World>")), ns.get_template_attribute("_macros.html", "answer")
+
+    assert run(fd) == run(FLASK)
+
+
+def test_top_level_names() -> None:
+    """Flask's top-level names that fastdispatch has, as the objects of
+    their modules (the signals load blinker only when asked for)."""
+    for name in fastdispatch._SIGNALS:
+        assert getattr(fastdispatch, name) is getattr(fastdispatch.signals, name)
+        assert hasattr(flask, name)
+    assert fastdispatch.Config is fastdispatch.config.Config
+    public = {n for n in dir(flask) if not n.startswith("_") and not isinstance(getattr(flask, n), types.ModuleType)} - {"annotations"}
+    assert {n for n in public if not hasattr(fastdispatch, n)} <= NOT_YET
+
+
+# Flask's top-level names fastdispatch lacks so far (the files work adds them)
+NOT_YET = {"send_file", "send_from_directory"}
