@@ -818,11 +818,17 @@ class App(Scaffold, WSGICallable):
     def iter_rules(self) -> t.Iterator[t.Any]:
         return iter(self.url_map)
 
-    def run(self, host: str = "127.0.0.1", port: int = 5000, **options: t.Any) -> None:
-        """Development server (the standard library's wsgiref)."""
+    def run(self, host: str = "127.0.0.1", port: int = 5000, debug: bool | None = None, **options: t.Any) -> None:
+        """Development server (the standard library's wsgiref); in debug
+        mode (``debug``, else the app's own) behind Werkzeug's debugger, as
+        Flask's ``run``."""
         from wsgiref.simple_server import make_server
 
-        with make_server(host, port, self) as server:
+        from .servers import debugged_app
+
+        if debug is not None:
+            self.debug = bool(debug)
+        with make_server(host, port, debugged_app(self, host) if self.debug else self) as server:
             print(f" * Serving {self.name!r} on http://{host}:{port}/ (development server)", file=sys.stderr)
             server.serve_forever()
 

@@ -20,6 +20,7 @@ import click
 # An App is known by its base, WSGICallable: importing App here would tie
 # app.py (whose ``cli`` and ``test_cli_runner`` load the command line's
 # modules) and this module into a circle.
+from .servers import debug_from_env
 from .shortpath import WSGICallable as _AppBase
 
 App = t.Any  # in annotations: an App
@@ -180,11 +181,6 @@ class ScriptInfo:
                 "or 'FLASK_APP' environment variable, or a 'wsgi.py' or 'app.py' file in the current directory."
             )
         if self.set_debug_flag:
-            app.debug = _debug_from_env()
+            app.debug = debug_from_env()
         self._loaded_app = app
         return app
-
-
-def _debug_from_env() -> bool:
-    value = os.environ.get("FASTDISPATCH_DEBUG", os.environ.get("FLASK_DEBUG", ""))
-    return bool(value) and value.lower() not in ("0", "false", "no")
