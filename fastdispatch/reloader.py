@@ -42,6 +42,8 @@ def run_with_reloader(args: t.Sequence[str]) -> int:
     child: list[subprocess.Popen[bytes]] = []
 
     def forward(signum: int, frame: t.Any) -> None:
+        if signum == signal.SIGINT and _in_foreground():
+            return  # Ctrl-C: the terminal sent the child one of its own (a second would cut its graceful stop short)
         if child and child[0].poll() is None:
             child[0].send_signal(signum)
 
@@ -61,6 +63,15 @@ def run_with_reloader(args: t.Sequence[str]) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _in_foreground() -> bool:
+    """Whether this process's group is its terminal's foreground one (the
+    child, in the same group, gets the terminal's signals too)."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _source_files() -> dict[str, float]:
