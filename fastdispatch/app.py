@@ -25,6 +25,7 @@ from contextvars import Token
 from datetime import timedelta
 from urllib.parse import quote
 
+from ._async import async_to_sync, iscoroutinefunction
 from .blueprints import Blueprint
 from .config import Config
 from .paths import instance_path_of
@@ -171,6 +172,9 @@ class App(Scaffold, WSGICallable):
         App._live.add(self)
         self._logger: logging.Logger | None = None
         self._fast: ShortPathState | None = None  # see _short_path_state
+        # endpoint -> (the async view registered, the function that runs it):
+        # dispatch_request calls the second; view_functions has the first, as Flask's
+        self._async_views: dict[str, tuple[t.Callable[..., t.Any], t.Callable[..., t.Any]]] = {}
 
     def make_config(self, instance_relative: bool = False) -> Config:
         """Flask's: a ``config_class`` of ``default_config`` (``DEBUG`` from
@@ -232,6 +236,9 @@ class App(Scaffold, WSGICallable):
             old = self.view_functions.get(endpoint)
             if old is not None and old != view_func:
                 raise AssertionError(f"View function mapping is overwriting an existing endpoint function: {endpoint}")
+            # converted now, before the rule exists: without asgiref the
+            # registration fails, not the first request
+            run = self.ensure_sync(view_func) if iscoroutinefunction(view_func) else None
         self.url_map.add(
             rule,
             endpoint,
@@ -242,11 +249,14 @@ class App(Scaffold, WSGICallable):
         )
         if view_func is not None:
             self.view_functions[endpoint] = view_func
+            if run is not None:
+                self._async_views[endpoint] = (view_func, run)
+                object.__setattr__(self, "_fast", None)  # the short path no longer serves every hit
 
     def teardown_appcontext(self, f: t.Callable[[BaseException | None], t.Any]) -> t.Callable[[BaseException | None], t.Any]:
         """Flask's: ``f(exc)`` when an app context ends, which a request's
         does with the request (unless it ran inside one already pushed)."""
-        self.teardown_appcontext_funcs.append(f)
+        self.teardown_appcontext_funcs.append(self._sync(f))
         self._changed()
         return f
 
@@ -285,6 +295,9 @@ class App(Scaffold, WSGICallable):
             and type(self.session_interface) is SecureCookieSessionInterface  # (others open eagerly)
             and not self.teardown_appcontext_funcs
             and not self._contexts
+            # PERF: the short path calls views as they are stored; an app
+            # with async views takes the pipeline (dispatch_request runs them)
+            and not self._async_views
             and self.request_class.__init__ is Request.__init__
             and self.request_class.__new__ is Request.__new__
         )
@@ -411,7 +424,23 @@ class App(Scaffold, WSGICallable):
             if isinstance(e, MethodNotAllowed) and e.automatic_match is not None:
                 return self.make_default_options_response()
             raise e
-        return self.view_functions[req.endpoint](**req.view_args)
+        view = self.view_functions[req.endpoint]
+        if self._async_views:
+            view = self._runner_of(req.endpoint, view)
+        return view(**req.view_args)
+
+    def _runner_of(self, endpoint: str, view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """What calls ``view``, the endpoint's: the converted async view
+        (converted now if it was put in ``view_functions`` by hand), else
+        the view itself."""
+        entry = self._async_views.get(endpoint)
+        if entry is not None and entry[0] is view:
+            return entry[1]
+        if iscoroutinefunction(view):
+            run = self.ensure_sync(view)
+            self._async_views[endpoint] = (view, run)
+            return run
+        return view
 
     def make_default_options_response(self) -> Response:
         """Flask's: an empty response whose ``Allow`` lists the methods the
@@ -658,7 +687,20 @@ class App(Scaffold, WSGICallable):
                 f"The view function for {endpoint!r} did not return a valid response. "
                 "The function either returned None or ended without a return statement."
             )
-        response = response_from_view(rv)
+        try:
+            response = response_from_view(rv)
+        except TypeError:
+            if inspect.iscoroutine(rv):
+                # a coroutine function called as a plain one: stored in
+                # view_functions by hand in an app with no async view yet
+                # (the short path calls what is there)
+                rv.close()
+                endpoint = getattr(_cv.get(None), "endpoint", None)
+                raise TypeError(
+                    f"The view function for {endpoint!r} is a coroutine function that was not run: "
+                    "register it with add_url_rule or route, which run async views."
+                ) from None
+            raise
         if not 100 <= response.status_code <= 999:
             # Flask would send "0 abc", which is not HTTP: a 500 here
             raise ValueError(f"The view function returned an invalid HTTP status {response.status!r}.")
@@ -667,12 +709,21 @@ class App(Scaffold, WSGICallable):
     # -- the rest of the Flask surface ----------------------------------------
 
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        """Flask's: ``func`` as a plain function to call.  Coroutine
-        functions (async views) are not supported yet: they are refused
-        here, by name, instead of answering with a coroutine object."""
-        if inspect.iscoroutinefunction(func):
-            raise RuntimeError(f"{getattr(func, '__qualname__', func)!r} is a coroutine function: fastdispatch does not run async views yet")
+        """Flask's: ``func`` as a plain function to call, a coroutine
+        function run to completion (``async_to_sync``).  The views, hooks
+        and handlers registered go through it once, when registered."""
+        if iscoroutinefunction(func):
+            return self.async_to_sync(func)
         return func
+
+    def async_to_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Flask's: asgiref's ``async_to_sync(func)``; a RuntimeError naming
+        the ``async`` extra where asgiref is not installed.  Override it to
+        run coroutines another way."""
+        return async_to_sync(func)
+
+    def _sync(self, f: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        return self.ensure_sync(f)
 
     @property
     def debug(self) -> bool:
@@ -881,11 +932,17 @@ class App(Scaffold, WSGICallable):
     def iter_rules(self) -> t.Iterator[t.Any]:
         return iter(self.url_map)
 
-    def run(self, host: str = "127.0.0.1", port: int = 5000, **options: t.Any) -> None:
-        """Development server (the standard library's wsgiref)."""
+    def run(self, host: str = "127.0.0.1", port: int = 5000, debug: bool | None = None, **options: t.Any) -> None:
+        """Development server (the standard library's wsgiref); in debug
+        mode (``debug``, else the app's own) behind Werkzeug's debugger, as
+        Flask's ``run``."""
         from wsgiref.simple_server import make_server
 
-        with make_server(host, port, self) as server:
+        from .servers import debugged_app
+
+        if debug is not None:
+            self.debug = bool(debug)
+        with make_server(host, port, debugged_app(self, host) if self.debug else self) as server:
             print(f" * Serving {self.name!r} on http://{host}:{port}/ (development server)", file=sys.stderr)
             server.serve_forever()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import typing as t
+from functools import update_wrapper
 
 from .scaffold import F, Scaffold
 
@@ -16,6 +17,48 @@ App = t.Any
 
 # ``cli_group`` not given: the commands go in a group named as the blueprint
 _BLUEPRINT_NAME: t.Any = object()
+
+
+class BlueprintSetupState:
+    """Flask's: what the functions ``Blueprint.record`` deferred are called
+    with when the blueprint is registered on an app (``make_setup_state``):
+    the app, the blueprint, the options given to ``register_blueprint``,
+    whether this is the blueprint's first registration on the app, and the
+    URL prefix, subdomain and URL defaults its rules get (``add_url_rule``)."""
+
+    def __init__(self, blueprint: Blueprint, app: App, options: t.Any, first_registration: bool) -> None:
+        self.app = app
+        self.blueprint = blueprint
+        self.options = options
+        #: False where the blueprint was registered on the app before (under
+        #: another name): what must happen once checks it (``record_once``)
+        self.first_registration = first_registration
+        subdomain = options.get("subdomain")
+        self.subdomain = blueprint.subdomain if subdomain is None else subdomain
+        url_prefix = options.get("url_prefix")
+        self.url_prefix = blueprint.url_prefix if url_prefix is None else url_prefix
+        self.name = options.get("name", blueprint.name)
+        self.name_prefix = options.get("name_prefix", "")
+        #: added to the defaults of every rule of the blueprint
+        self.url_defaults = dict(blueprint.url_values_defaults)
+        self.url_defaults.update(options.get("url_defaults", ()))
+
+    def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
+        """A rule on the app, below the URL prefix, its endpoint prefixed
+        with the blueprint's (dotted) name, as Flask's."""
+        if self.url_prefix is not None:
+            rule = "/".join((self.url_prefix.rstrip("/"), rule.lstrip("/"))) if rule else self.url_prefix
+        if self.subdomain is not None:
+            # (the app refuses it by name: the router matches paths only)
+            options.setdefault("subdomain", self.subdomain)
+        if endpoint is None:
+            if view_func is None:
+                raise TypeError("add_url_rule() needs an endpoint or a view_func")
+            endpoint = view_func.__name__
+        defaults = self.url_defaults
+        if "defaults" in options:
+            defaults = dict(defaults, **options.pop("defaults"))
+        self.app.add_url_rule(rule, f"{self.name_prefix}.{self.name}.{endpoint}".lstrip("."), view_func, defaults=defaults or None, **options)
 
 
 class Blueprint(Scaffold):
@@ -27,13 +70,17 @@ class Blueprint(Scaffold):
         static_url_path: str | None = None,
         template_folder: str | os.PathLike[str] | None = None,
         url_prefix: str | None = None,
+        subdomain: str | None = None,
+        url_defaults: dict[str, t.Any] | None = None,
         root_path: str | None = None,
         cli_group: str | None = _BLUEPRINT_NAME,
     ) -> None:
-        """Flask's arguments, in Flask's order (``subdomain`` and
-        ``url_defaults`` are not taken yet).  ``cli_group``: the name of the
-        group of this blueprint's commands under the app's; None puts them
-        in the app's own group."""
+        """Flask's arguments, in Flask's order.  ``url_defaults``: added to
+        the defaults of each of its rules.  ``subdomain``: only None (the
+        router matches paths only; a rule with one is refused when the
+        blueprint is registered).  ``cli_group``: the name of the group of
+        this blueprint's commands under the app's; None puts them in the
+        app's own group."""
         if not name:
             raise ValueError("'name' may not be empty.")
         if "." in name:
@@ -41,9 +88,12 @@ class Blueprint(Scaffold):
         super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
         self.name = name
         self.url_prefix = url_prefix
+        self.subdomain = subdomain
+        self.url_values_defaults = {} if url_defaults is None else url_defaults
         self.cli_group = cli_group
-        self._rules: list[tuple[str, str | None, t.Callable[..., t.Any] | None, dict[str, t.Any]]] = []
-        self._app_wide: list[t.Callable[[App], t.Any]] = []  # applied to the app on registration
+        #: Flask's: called with a ``BlueprintSetupState`` on each registration,
+        #: in order (the rules and the app-wide hooks are among them)
+        self.deferred_functions: list[t.Callable[[BlueprintSetupState], t.Any]] = []
         self._registered: list[App] = []
         self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
 
@@ -52,9 +102,28 @@ class Blueprint(Scaffold):
             app._changed()
 
     def _on_app(self, setup: t.Callable[[App], t.Any]) -> None:
-        self._app_wide.append(setup)
-        for app in self._registered:
+        # once per app, as Flask's record_once; unlike Flask's, also on the
+        # apps it is registered on already (not refused as a late setup)
+        self.deferred_functions.append(_once(lambda state: setup(state.app)))
+        for app in dict.fromkeys(self._registered):
             setup(app)
+
+    def record(self, func: t.Callable[[BlueprintSetupState], t.Any]) -> None:
+        """Flask's: ``func(state)`` on each registration of the blueprint
+        (``make_setup_state``), after what was recorded before it."""
+        self._check_setup("record")
+        self.deferred_functions.append(func)
+
+    def record_once(self, func: t.Callable[[BlueprintSetupState], t.Any]) -> None:
+        """Flask's: as ``record``, but only on the blueprint's first
+        registration on an app."""
+        self._check_setup("record_once")
+        self.deferred_functions.append(_once(func))
+
+    def make_setup_state(self, app: App, options: dict[str, t.Any], first_registration: bool = False) -> BlueprintSetupState:
+        """Flask's: the state the deferred functions are called with; a
+        subclass may return its own ``BlueprintSetupState`` subclass."""
+        return BlueprintSetupState(self, app, options, first_registration)
 
     # The app-wide hooks and handlers, as Flask's: they apply to every
     # request of the app, not only to this blueprint's.
@@ -132,7 +201,7 @@ class Blueprint(Scaffold):
         if view_func is not None and "." in getattr(view_func, "__name__", ""):
             raise ValueError("'view_func' name may not contain a dot '.' character.")
         self._check_setup("add_url_rule")
-        self._rules.append((rule, endpoint, view_func, options))
+        self.deferred_functions.append(lambda state: state.add_url_rule(rule, endpoint, view_func, **options))
 
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
         """Nest ``blueprint`` in this one (Flask's): registered with this
@@ -143,8 +212,11 @@ class Blueprint(Scaffold):
         self._blueprints.append((blueprint, options))
 
     def register(self, app: App, options: dict[str, t.Any]) -> None:
-        """As Flask's ``Blueprint.register``: the rules, the app-wide hooks,
-        then the nested blueprints, each below this one."""
+        """As Flask's ``Blueprint.register`` (``app.register_blueprint``
+        calls it): the deferred functions (``record``: the rules, the
+        app-wide hooks and what else was recorded, in order) called with
+        ``make_setup_state``'s state, the commands, then the nested
+        blueprints, each below this one."""
         self_name = options.get("name", self.name)
         name = f"{options.get('name_prefix', '')}.{self_name}".lstrip(".")
         if name in app.blueprints:
@@ -153,18 +225,14 @@ class Blueprint(Scaffold):
             raise ValueError(
                 f"The name '{self_name}' is already registered for {bp_desc} blueprint{existing_at}. Use 'name=' to provide a unique name."
             )
+        first_registration = not any(bp is self for bp in app.blueprints.values())
         app.blueprints[name] = self
-        url_prefix = options.get("url_prefix", self.url_prefix)
-        for rule, endpoint, view_func, rule_options in self._rules:
-            if url_prefix is not None:
-                rule = "/".join((url_prefix.rstrip("/"), rule.lstrip("/"))) if rule else url_prefix
-            if endpoint is None:
-                endpoint = view_func.__name__ if view_func is not None else None
-            app.add_url_rule(rule, f"{name}.{endpoint}", view_func, **rule_options)
-        for setup in self._app_wide:
-            setup(app)
+        state = self.make_setup_state(app, options, first_registration)
         self._registered.append(app)
+        for deferred in self.deferred_functions:
+            deferred(state)
         self._register_commands(app, name, options.get("cli_group", self.cli_group))
+        url_prefix = state.url_prefix
         for blueprint, bp_options in self._blueprints:
             bp_options = dict(bp_options)
             bp_url_prefix = bp_options.get("url_prefix")
@@ -188,3 +256,13 @@ class Blueprint(Scaffold):
             return
         commands.name = name if group is _BLUEPRINT_NAME else group
         app.cli.add_command(commands)
+
+
+def _once(func: t.Callable[[BlueprintSetupState], t.Any]) -> t.Callable[[BlueprintSetupState], t.Any]:
+    """``func`` called on a blueprint's first registration on an app only."""
+
+    def wrapper(state: BlueprintSetupState) -> None:
+        if state.first_registration:
+            func(state)
+
+    return update_wrapper(wrapper, func)

@@ -3,6 +3,7 @@
     fastdispatch serve MODULE:APP [--host H] [--port P] [--workers N]
                                   [--server meinheld|granian|bjoern|wsgiref]
                                   [--access-log] [--keep-alive S] [--graceful-timeout S]
+                                  [--debug] [--reload]
     fastdispatch routes MODULE:APP [--sort endpoint|methods|rule|match] [--all-methods]
     fastdispatch --version
     fastdispatch --app MODULE:APP COMMAND [ARGS]...
@@ -117,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--graceful-timeout", type=_count, default=30, metavar="SECONDS",
                        help="on SIGTERM, how long requests in progress may take to finish "
                             "(gunicorn, granian, bjoern, wsgiref; meinheld itself allows about 1 s; default: %(default)s)")
+    serve.add_argument("--debug", action="store_true",
+                       help="development: the app in debug mode, an unhandled exception shown by Werkzeug's "
+                            "interactive debugger (also FASTDISPATCH_DEBUG=1 or FLASK_DEBUG=1); one process only")
+    serve.add_argument("--reload", action="store_true",
+                       help="development: restart the server when a Python source file of the app changes "
+                            "(stat polling, once a second); one process only")
 
     routes = sub.add_parser("routes", help="print the route table of MODULE:APP",
                             description="Print the route table, as `flask routes` does.")
@@ -183,8 +190,15 @@ def _run_parser(args: list[str]) -> int:
             except BrokenPipeError:  # `fastdispatch routes app | head`: not an error
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
-        from .servers import serve
+        from .reloader import is_reloader_child, run_with_reloader
+        from .helpers import get_debug_flag
+        from .servers import development_error, serve
 
+        if parsed.reload and not is_reloader_child():
+            problem = development_error(parsed.server, parsed.workers, parsed.debug or get_debug_flag(), True)
+            if problem is not None:
+                raise problem
+            return run_with_reloader(args)
         return serve(
             parsed.app,
             host=parsed.host,
@@ -194,6 +208,8 @@ def _run_parser(args: list[str]) -> int:
             access_log=parsed.access_log,
             keep_alive=parsed.keep_alive,
             graceful_timeout=parsed.graceful_timeout,
+            debug=parsed.debug,
+            reload=parsed.reload,
         )
     except ServeError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

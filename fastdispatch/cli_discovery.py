@@ -184,5 +184,3 @@ class ScriptInfo:
             app.debug = get_debug_flag()
         self._loaded_app = app
         return app
-
-

@@ -190,7 +190,7 @@ def after_this_request(f: t.Callable[[t.Any], t.Any]) -> t.Callable[[t.Any], t.A
     req = _current_request("after_this_request")
     if req._after is None:
         req._after = []
-    req._after.append(f)
+    req._after.append(req.app.ensure_sync(f))
     return f
 
 

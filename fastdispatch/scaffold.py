@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import typing as t
 
+from ._async import deferred_sync, iscoroutinefunction
 from .exceptions import HTTPException, default_exceptions
 from .paths import root_path_of
 
@@ -193,21 +194,25 @@ class Scaffold:
 
     def register_error_handler(self, code_or_exception: type[BaseException] | int, f: t.Callable[..., t.Any]) -> None:
         exc_class, code = exc_class_and_code(code_or_exception)
-        self.error_handlers.setdefault(code, {})[exc_class] = f
+        self.error_handlers.setdefault(code, {})[exc_class] = self._sync(f)
         self._changed()
 
+    # The hooks and handlers are stored as the pipeline calls them
+    # (``_sync``): a coroutine function converted once, here, so that a
+    # request of a sync app never asks whether its hooks are async.
+
     def before_request(self, f: F) -> F:
-        self.before_request_funcs.append(f)
+        self.before_request_funcs.append(self._sync(f))
         self._changed()
         return f
 
     def after_request(self, f: F) -> F:
-        self.after_request_funcs.append(f)
+        self.after_request_funcs.append(self._sync(f))
         self._changed()
         return f
 
     def teardown_request(self, f: F) -> F:
-        self.teardown_request_funcs.append(f)
+        self.teardown_request_funcs.append(self._sync(f))
         self._changed()
         return f
 
@@ -227,3 +232,11 @@ class Scaffold:
 
     def _changed(self) -> None:
         """Hook: the app recomputes which per-request work it can skip."""
+
+    def _sync(self, f: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """``f`` as the pipeline calls it: a coroutine function converted
+        by the app of the request (a blueprint's, ``deferred_sync``); the
+        app's own converts at once (``App._sync``)."""
+        if iscoroutinefunction(f):
+            return deferred_sync(f)
+        return f

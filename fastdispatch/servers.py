@@ -43,7 +43,7 @@ import threading
 import time
 import typing as t
 
-__all__ = ["SERVERS", "DEFAULT_SERVER", "ServeError", "load_app", "check_port", "serve"]
+__all__ = ["SERVERS", "DEFAULT_SERVER", "ServeError", "load_app", "check_port", "serve", "development_error", "debugged_app"]
 
 SERVERS = ("meinheld", "granian", "bjoern", "wsgiref")
 DEFAULT_SERVER = "meinheld"
@@ -67,6 +67,36 @@ class ServeError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def development_error(server: str, workers: int, debug: bool, reload: bool) -> ServeError | None:
+    """Why ``--debug``/``--reload`` cannot be had here, if they cannot:
+    both are for one process (the debugger keeps its tracebacks in the
+    process that served the error; the reloader restarts one process), and
+    granian runs its workers in processes of its own."""
+    if not (debug or reload):
+        return None
+    what = " and ".join(name for name, on in (("--debug", debug), ("--reload", reload)) if on)
+    if server == "granian":
+        return ServeError(f"{what}: granian serves from worker processes of its own; use --server wsgiref, meinheld or bjoern")
+    if workers > 1:
+        return ServeError(f"{what}: one process only, not --workers {workers}")
+    return None
+
+
+def debugged_app(app: t.Callable[..., t.Any], host: str) -> t.Callable[..., t.Any]:
+    """``app`` (in debug mode, so raising what it does not handle) behind
+    Werkzeug's interactive debugger, as ``flask run --debug`` serves it;
+    ``app`` itself where Werkzeug is not installed."""
+    try:
+        from werkzeug.debug import DebuggedApplication
+    except ImportError:
+        print("fastdispatch: debug mode; Werkzeug is not installed, so no interactive debugger (pip install werkzeug)", file=sys.stderr, flush=True)
+        return app
+    debugged = DebuggedApplication(app, evalex=True)
+    debugged.trusted_hosts.append(host)
+    print(f"fastdispatch: debug mode: Werkzeug's debugger is active (development only), PIN: {debugged.pin}", file=sys.stderr, flush=True)
+    return debugged
 
 
 # -- MODULE:APP -------------------------------------------------------------
@@ -195,9 +225,17 @@ def serve(
     keep_alive: int = 5,
     graceful_timeout: int = 30,
     app: t.Callable[..., t.Any] | None = None,
+    debug: bool = False,
+    reload: bool = False,
 ) -> int:
     """Serve ``spec`` (``MODULE:APP``) until SIGTERM/SIGINT; return the exit
-    code.  ``app``, when given, is ``load_app(spec)`` already done."""
+    code.  ``app``, when given, is ``load_app(spec)`` already done.
+
+    Development only, never by default: ``debug`` (or ``get_debug_flag()``):
+    the app in debug mode behind Werkzeug's debugger (on wsgiref, the
+    development server, also for an app whose own ``debug`` is on); ``reload``: this process exits with
+    ``reloader.RESTART`` when a source file changes, for its parent
+    (``reloader.run_with_reloader``) to start it again."""
     if server not in SERVERS:
         raise ServeError(f"unknown server {server!r} (choose from {', '.join(SERVERS)})")
     if workers < 1:
@@ -205,8 +243,20 @@ def serve(
     if server in ("bjoern", "wsgiref") and workers > 1:
         why = "bjoern has no process manager" if server == "bjoern" else "wsgiref is a single-process development server"
         raise ServeError(f"{why}: --workers {workers} is not supported (use --server meinheld or --server granian for several workers)")
+    from .helpers import get_debug_flag  # (this module imports none of the package at load)
+
+    debug = debug or get_debug_flag()
+    problem = development_error(server, workers, debug, reload)
+    if problem is not None:
+        raise problem
     if app is None:
         app = load_app(spec)
+    if debug and hasattr(app, "config"):
+        app.debug = True  # type: ignore[attr-defined]
+    # an app's own DEBUG shows the debugger on the development server only:
+    # a production server needs --debug (or the variable) to show one
+    if debug or (server == "wsgiref" and getattr(app, "debug", False) is True):
+        app = debugged_app(app, host)
     if server == "meinheld":
         _require("meinheld.server", "meinheld")
         if workers > 1:
@@ -214,6 +264,10 @@ def serve(
     else:
         _require({"granian": "granian", "bjoern": "bjoern", "wsgiref": "wsgiref.simple_server"}[server], server)
     check_port(host, port)
+    if reload:
+        from .reloader import watch
+
+        watch()
     if server == "meinheld":
         if workers == 1:
             return _serve_meinheld(app, host, port, access_log, keep_alive)

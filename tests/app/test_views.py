@@ -72,15 +72,3 @@ def test_listed_but_unimplemented_method_is_flasks_assertion(app_cls):
     app.add_url_rule("/h", view_func=Half.as_view("half"))
     with pytest.raises(AssertionError, match="Unimplemented method 'POST'"):
         app.test_client().post("/h")
-
-
-def test_async_handlers_are_refused_by_name(app_cls):
-    class Async(views.MethodView):
-        async def get(self):
-            return "never"
-
-    app = app_cls(__name__)
-    app.config["PROPAGATE_EXCEPTIONS"] = True
-    app.add_url_rule("/a", view_func=Async.as_view("async"))
-    with pytest.raises(RuntimeError, match="coroutine function"):
-        app.test_client().get("/a")
