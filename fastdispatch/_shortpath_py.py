@@ -40,11 +40,13 @@ class ShortPathState:
     ``matches``: ``wsgi_app`` is App's own, unwrapped, so ``call`` may match
     the request itself.  ``serves``: besides, nothing hooks in and nothing
     ``call`` would skip is overridden (``dispatch_request``,
-    ``preprocess_request``, ``make_response``, ``finalize_request``, the
-    response class, a request class's ``__init__``/``__new__``), so a hit is
-    served here.  ``text``: a ``str`` result may skip the ``Response``
-    object (no hooks; no response class, ``make_response`` or
-    ``finalize_request`` of the app's own), in either path.  ``json``:
+    ``preprocess_request``, ``make_response``, ``finalize_request``,
+    ``process_response``, ``full_dispatch_request``, the response class, a
+    request class's ``__init__``/``__new__``), so a hit is served here.
+    ``text``: a ``str`` result may skip the ``Response`` object (no hooks;
+    no response class, ``make_response``, ``finalize_request``,
+    ``process_response`` or ``full_dispatch_request`` of the app's own), in
+    either path.  ``json``:
     besides, a ``dict`` result may skip it too, written as ``app.json``
     writes it outside debug mode (the default provider with its default
     settings; setting one on ``app.json`` resets the state).  ``match``,

@@ -31,7 +31,7 @@ from .config import Config
 from .paths import instance_path_of
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _cv, _g_of
 from .environ import _wsgi_decode
-from .exceptions import Aborter, HTTPException, InternalServerError
+from .exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
 from .helpers import get_debug_flag
 from .http import APPLICATION_JSON, TEXT_HTML
 from .json.provider import DefaultJSONProvider, compact_json, writes_compact_json
@@ -64,7 +64,7 @@ _NO_RESET = frozenset(("_fast", "_logger", "cli"))
 
 # What the short path skips on a hit it serves itself, or calls as App's:
 # an app or subclass with its own of any of these takes the pipeline.
-_SKIPPED = ("dispatch_request", "preprocess_request", "make_response", "finalize_request")
+_SKIPPED = ("dispatch_request", "preprocess_request", "make_response", "finalize_request", "process_response", "full_dispatch_request")
 
 
 class App(Scaffold, WSGICallable):
@@ -82,6 +82,8 @@ class App(Scaffold, WSGICallable):
         "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
         "PROPAGATE_EXCEPTIONS": None,
         "TRAP_HTTP_EXCEPTIONS": False,
+        "TRAP_BAD_REQUEST_ERRORS": None,
+        "PROVIDE_AUTOMATIC_OPTIONS": True,
         "MAX_CONTENT_LENGTH": None,
         "MAX_FORM_MEMORY_SIZE": 500_000,
         "MAX_FORM_PARTS": 1_000,
@@ -229,7 +231,7 @@ class App(Scaffold, WSGICallable):
         if provide_automatic_options is None:
             provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
         if provide_automatic_options is None:
-            provide_automatic_options = "OPTIONS" not in methods
+            provide_automatic_options = "OPTIONS" not in methods and bool(self.config["PROVIDE_AUTOMATIC_OPTIONS"])
         if provide_automatic_options:
             methods.add("OPTIONS")
         if view_func is not None:
@@ -286,7 +288,12 @@ class App(Scaffold, WSGICallable):
         def own(name: str) -> bool:
             return name not in self.__dict__ and getattr(cls, name) is getattr(App, name)
 
-        text = not self._hooks and not self._signalling and self.response_class is Response and own("make_response") and own("finalize_request")
+        text = (
+            not self._hooks
+            and not self._signalling
+            and self.response_class is Response
+            and all(own(name) for name in ("make_response", "finalize_request", "process_response", "full_dispatch_request"))
+        )
         matches = own("wsgi_app")
         serves = (
             matches
@@ -350,14 +357,9 @@ class App(Scaffold, WSGICallable):
         error: BaseException | None = None
         try:
             try:
-                try:
-                    if self._signalling:
-                        self._send("request_started")
-                    rv = self.preprocess_request() if self._hooks else None
-                    if rv is None:
-                        rv = self.dispatch_request()
-                except Exception as e:
-                    rv = self.handle_user_exception(e)
+                if type(self).full_dispatch_request is not App.full_dispatch_request:
+                    return self.full_dispatch_request()(environ, start_response)  # (an app's own)
+                rv = self._run_request()
                 # PERF: text, and nothing hooks in (a middleware-wrapped app):
                 # no Response object.
                 if type(rv) is str and (self._fast or self._short_path_state()).text and _plain(self, environ, req):
@@ -375,10 +377,34 @@ class App(Scaffold, WSGICallable):
             return response(environ, start_response)
         finally:
             if self._hooks or self.teardown_appcontext_funcs or self._signalling:
+                if error is not None and self.should_ignore_error(error):
+                    error = None
                 self._end_request(req, error, shared)
             if req._form_loaded:
                 req.close()  # uploads spooled to temporary files
             _cv.reset(token)
+
+    def full_dispatch_request(self) -> Response:
+        """Flask's: the request in the current context dispatched (the
+        ``request_started`` signal, the before-request functions, the view,
+        the user-exception handling) and finalized.  ``dispatch_matched``
+        calls this where an app overrides it; its own requests take the
+        same steps with the fast answers between (``_run_request``)."""
+        return self.finalize_request(self._run_request())
+
+    def _run_request(self) -> t.Any:
+        """What the request's view (or a before-request function, or an
+        error handler) returned: ``full_dispatch_request`` up to
+        finalizing."""
+        try:
+            if self._signalling:
+                self._send("request_started")
+            rv = self.preprocess_request() if self._hooks else None
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return rv
 
     def _enter_request(self, req: Request, token: Token[t.Any]) -> bool:
         """A request's start, its context just set (``token``): its session
@@ -478,28 +504,35 @@ class App(Scaffold, WSGICallable):
         return None
 
     def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
-        """Flask's: the response made of ``rv``, through the after-request
-        functions (the blueprints' from the innermost, then the app's),
-        the session saved to it."""
+        """Flask's: the response made of ``rv``, through ``process_response``;
+        then ``request_finished``.  Where this finalizes an error handler's
+        answer, a failure here is logged, not raised again."""
         response = self.make_response(rv)
-        req = _cv.get()
         try:
-            if req._after is not None:  # after_this_request's, first (Flask's order)
-                for func in req._after:
-                    response = func(response)
-            if self._hooks:
-                for scaffold in (*self._blueprints_of(req.endpoint), self):
-                    for func in reversed(scaffold.after_request_funcs):
-                        response = func(response)
-            # PERF: no call where no session was opened nor could be sent
-            if req._session is not None or "HTTP_COOKIE" in req.environ:
-                self._save_session(req, response)
+            response = self.process_response(response)
             if self._signalling:
                 self._send("request_finished", response=response)
         except Exception:
             if not from_error_handler:
                 raise
             self.logger.exception("Request finalizing failed with an error while handling an error")
+        return response
+
+    def process_response(self, response: Response) -> Response:
+        """Flask's: ``response`` through the ``after_this_request``
+        functions, then the after-request functions (the blueprints' from
+        the innermost, then the app's); the session saved to it."""
+        req = _cv.get()
+        if req._after is not None:  # after_this_request's, first (Flask's order)
+            for func in req._after:
+                response = func(response)
+        if self._hooks:
+            for scaffold in (*self._blueprints_of(req.endpoint), self):
+                for func in reversed(scaffold.after_request_funcs):
+                    response = func(response)
+        # PERF: no call where no session was opened nor could be sent
+        if req._session is not None or "HTTP_COOKIE" in req.environ:
+            self._save_session(req, response)
         return response
 
     def _session_for(self, req: Request) -> t.Any:
@@ -643,15 +676,40 @@ class App(Scaffold, WSGICallable):
                         return handler
         return None
 
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Flask's: whether an HTTP exception is treated as any other
+        exception (no handler: a 500, or raised in debug and testing):
+        all with ``TRAP_HTTP_EXCEPTIONS``; bad requests with
+        ``TRAP_BAD_REQUEST_ERRORS``, a missing form or query key in debug
+        mode when that is None."""
+        if self.config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+            return True
+        if trap_bad_request:
+            return isinstance(e, BadRequest)
+        return False
+
+    def handle_http_exception(self, e: HTTPException) -> t.Any:
+        """Flask's: the error handler's answer for an HTTP exception, or
+        the exception itself (its own response) where none is registered.
+        Routing redirects skip the handlers (Flask skips every
+        RoutingException; of this router's, which are HTTP exceptions, only
+        the redirect is one in Werkzeug's)."""
+        if e.code is None or isinstance(e, RequestRedirect):
+            return e
+        handler = self._find_error_handler(e)
+        return e if handler is None else handler(e)
+
     def handle_user_exception(self, e: Exception) -> t.Any:
-        """Flask's: the error handler's answer for ``e`` raised by a hook or
-        the view; an HTTP exception without one is its own answer, and any
-        other exception without one is raised again."""
-        if isinstance(e, HTTPException) and not self.config["TRAP_HTTP_EXCEPTIONS"]:
-            if isinstance(e, RequestRedirect):
-                return e  # routing redirects skip the error handlers, as in Flask
-            handler = self._find_error_handler(e)
-            return e if handler is None else handler(e)
+        """Flask's: the answer for ``e`` raised by a hook or the view: HTTP
+        exceptions through ``handle_http_exception`` (unless trapped), any
+        other the error handler's answer, or raised again without one."""
+        if isinstance(e, BadRequestKeyError) and (self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]):
+            e.show_exception = True  # the key named in the 400's description
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
         handler = self._find_error_handler(e)
         if handler is None:
             raise e
@@ -668,13 +726,23 @@ class App(Scaffold, WSGICallable):
             propagate = self.config["TESTING"] or self.config["DEBUG"]
         if propagate:
             raise e
-        req = _cv.get()
-        self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=(type(e), e, e.__traceback__))
+        self.log_exception((type(e), e, e.__traceback__))
         server_error: t.Any = InternalServerError(original_exception=e)
         handler = self._find_error_handler(server_error)
         if handler is not None:
             server_error = handler(server_error)
         return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(self, exc_info: tuple[type[BaseException], BaseException, t.Any] | tuple[None, None, None]) -> None:
+        """Flask's: an unhandled exception on ``logger``, with the request's
+        path and method (an app overrides this to log elsewhere)."""
+        req = _cv.get()
+        self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=exc_info)
+
+    def should_ignore_error(self, error: BaseException | None) -> bool:
+        """Flask's: True keeps ``error`` from the teardown functions (they
+        are called with None)."""
+        return False
 
     # -- responses ------------------------------------------------------------
 

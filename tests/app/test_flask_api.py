@@ -198,3 +198,81 @@ def test_top_level_names() -> None:
 
 # Flask's top-level names fastdispatch lacks so far (the files work adds them)
 NOT_YET = {"send_file", "send_from_directory"}
+
+
+# -- the pipeline's named points, overridden -----------------------------------
+
+
+def pipeline_app(ns: SimpleNamespace, log: list[str], **config: t.Any) -> t.Any:
+    """An app overriding each named point of Flask's pipeline; ``log`` says
+    which ran, with what."""
+
+    class PipelineApp(ns.App):  # type: ignore[misc, name-defined]
+        def full_dispatch_request(self) -> t.Any:
+            log.append("full_dispatch_request")
+            rv = super().full_dispatch_request()
+            rv.headers["X-Full"] = "1"
+            return rv
+
+        def process_response(self, response: t.Any) -> t.Any:
+            log.append(f"process_response {response.status_code}")
+            response = super().process_response(response)
+            response.headers["X-Processed"] = "1"
+            return response
+
+        def handle_http_exception(self, e: t.Any) -> t.Any:
+            log.append(f"handle_http_exception {e.code}")
+            return super().handle_http_exception(e)
+
+        def log_exception(self, exc_info: t.Any) -> None:
+            log.append(f"log_exception {exc_info[0].__name__}")
+
+        def should_ignore_error(self, error: t.Any) -> bool:
+            log.append(f"should_ignore_error {type(error).__name__}")
+            return isinstance(error, LookupError)
+
+    app = PipelineApp(__name__)
+    app.config.update(config)
+
+    @app.teardown_request
+    def down(exc: t.Any) -> None:
+        log.append(f"teardown {type(exc).__name__ if exc else None}")
+
+    @app.route("/<what>", methods=["GET", "POST"])
+    def view(what: str) -> t.Any:
+        if what == "lookup":
+            raise LookupError("ignored by teardown")
+        if what == "value":
+            raise ValueError("a 500")
+        if what == "abort":
+            ns.abort(418)
+        if what == "form":
+            return flask.request.form["missing"] if ns is FLASK else fastdispatch.request.form["missing"]
+        return f"ok {what}"
+
+    @app.errorhandler(418)
+    def teapot(e: t.Any) -> t.Any:
+        return "short and stout", 418
+
+    return app
+
+
+def allow(response: t.Any) -> list[str]:
+    """The Allow header's methods, sorted (Flask writes a set's order)."""
+    return sorted(m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip())
+
+
+@pytest.mark.parametrize("path", ["/x", "/abort", "/lookup", "/value", "/form"])
+@pytest.mark.parametrize("config", [{}, {"DEBUG": True, "PROPAGATE_EXCEPTIONS": False}, {"TRAP_BAD_REQUEST_ERRORS": True}, {"PROVIDE_AUTOMATIC_OPTIONS": False}])
+def test_pipeline_points_overridden(fd: SimpleNamespace, path: str, config: dict[str, t.Any]) -> None:
+    """full_dispatch_request, process_response, handle_http_exception,
+    log_exception, should_ignore_error as Flask calls them, and the
+    TRAP_BAD_REQUEST_ERRORS / debug trapping of a missing form key."""
+
+    def run(ns: SimpleNamespace) -> t.Any:
+        log: list[str] = []
+        client = pipeline_app(ns, log, **config).test_client()
+        responses = [client.post(path, data={"a": "1"}), client.open(path, method="OPTIONS")]
+        return [(*answer(r), r.headers.get("X-Full"), r.headers.get("X-Processed"), allow(r)) for r in responses], log
+
+    assert run(fd) == run(FLASK)
