@@ -677,6 +677,57 @@ class Request:
         """The current blueprint and its parents: ``["a.b", "a"]``."""
         return blueprint_names(self.endpoint)
 
+    # -- the WSGI side (Werkzeug's) -------------------------------------------
+
+    @property
+    def is_multithread(self) -> t.Any:
+        """``wsgi.multithread``: the server may run requests in threads."""
+        return self.environ.get("wsgi.multithread")
+
+    @property
+    def is_multiprocess(self) -> t.Any:
+        """``wsgi.multiprocess``: the server may run requests in processes."""
+        return self.environ.get("wsgi.multiprocess")
+
+    @property
+    def is_run_once(self) -> t.Any:
+        """``wsgi.run_once``: the process serves this request only (CGI)."""
+        return self.environ.get("wsgi.run_once")
+
+    @property
+    def want_form_data_parsed(self) -> bool:
+        """Whether the body may be form data: it has a content type."""
+        return bool(self.environ.get("CONTENT_TYPE"))
+
+    @classmethod
+    def from_values(cls, *args: t.Any, **kwargs: t.Any) -> Request:
+        """Werkzeug's: a request made of the test client's arguments
+        (path, ``method``, ``headers``, ``data``, ``json``, ...), with no app;
+        for tests of code that takes a request."""
+        from .testing import _build_request
+
+        return cls(_build_request(None, *args, **kwargs).environ())
+
+    @classmethod
+    def application(cls, f: t.Callable[[Request], t.Any]) -> t.Callable[..., t.Iterable[bytes]]:
+        """Werkzeug's decorator: ``f(request) -> response`` (or a method
+        ``f(self, request)``) as a WSGI application; an HTTPException it
+        raises is its answer.  The request is closed after."""
+        from functools import update_wrapper
+
+        from .exceptions import HTTPException
+
+        def application(*args: t.Any) -> t.Iterable[bytes]:
+            environ, start_response = args[-2:]
+            with cls(environ) as request:
+                try:
+                    response = f(*args[:-2], request)
+                except HTTPException as e:
+                    response = e.get_response(environ)
+                return response(environ, start_response)  # type: ignore[no-any-return]
+
+        return update_wrapper(application, f)
+
     # -- cleanup ------------------------------------------------------------
 
     def close(self) -> None:

@@ -128,8 +128,11 @@ class Response:
     """
 
     # PERF: slots for what every response sets.  ``__dict__`` stays (it costs
-    # nothing until used) because Flask code may hang attributes on a response.
-    __slots__ = ("response", "direct_passthrough", "_status", "_status_code", "_headers", "_ct", "_cl", "_on_close", "__dict__")
+    # nothing until used) because Flask code may hang attributes on a
+    # response; ``__weakref__`` too, as a Werkzeug response has both: a
+    # subclass that declares no slots then has this class's layout, so that
+    # ``force_type`` can change a response's class to it.
+    __slots__ = ("response", "direct_passthrough", "_status", "_status_code", "_headers", "_ct", "_cl", "_on_close", "__dict__", "__weakref__")
 
     default_status = 200
     default_mimetype: str | None = "text/html"
@@ -612,6 +615,68 @@ class Response:
         start_response(self._status, headers)
         return app_iter
 
+    def get_wsgi_response(self, environ: dict[str, t.Any]) -> tuple[t.Iterable[bytes], str, list[tuple[str, str]]]:
+        """Werkzeug's: the body, status line and header list ``__call__``
+        would send for ``environ``."""
+        return self.get_app_iter(environ), self._status, self._wsgi_header_list()
+
+    @classmethod
+    def from_app(cls, app: t.Callable[..., t.Any], environ: dict[str, t.Any], buffered: bool = False) -> Response:
+        """Werkzeug's: the response another WSGI application gives for
+        ``environ``, as a response object of this class."""
+        return cls(*_run_wsgi_app(app, environ, buffered))
+
+    @classmethod
+    def force_type(cls, response: t.Any, environ: dict[str, t.Any] | None = None) -> Response:
+        """Werkzeug's: ``response`` as this class: a response object's
+        class changed, any other WSGI application run for ``environ``
+        (Flask's ``make_response`` takes a view's WSGI callable this way)."""
+        if not isinstance(response, Response):
+            if environ is None:
+                raise TypeError("cannot convert WSGI application into response objects without an environ")
+            response = Response(*_run_wsgi_app(response, environ))
+        response.__class__ = cls
+        return response
+
+
+def _run_wsgi_app(app: t.Callable[..., t.Any], environ: dict[str, t.Any], buffered: bool = False) -> tuple[t.Iterable[bytes], str, list[tuple[str, str]]]:
+    """Werkzeug's ``run_wsgi_app``: ``app``'s body, status and headers for
+    ``environ``.  Unbuffered, the body is read only until the application
+    has started its response (a generator may start it late); what
+    ``write`` was given comes first; the body's ``close`` is kept."""
+    started: list[t.Any] = []
+    written: list[bytes] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> t.Callable[[bytes], None]:
+        if exc_info is not None and started:
+            raise exc_info[1].with_traceback(exc_info[2])
+        started[:] = [status, headers]
+        return written.append
+
+    body = app(environ, start_response)
+    close = getattr(body, "close", None)
+    chunks: t.Iterable[bytes] = iter(body)
+    if buffered:
+        try:
+            chunks = [*written, *chunks]
+        finally:
+            if close is not None:
+                close()
+    else:
+        for chunk in chunks:
+            written.append(chunk)
+            if started:
+                break
+        if written:
+            from itertools import chain
+
+            chunks = chain(written, chunks)
+        if close is not None and chunks is not body:
+            chunks = _ClosingIterator(chunks, close)
+    if not started:
+        raise RuntimeError(f"the WSGI application {app!r} did not start a response")
+    return chunks, started[0], started[1]
+
 
 def _replace(headers: list[tuple[str, str]], key: str, value: str) -> None:
     """``Headers.__setitem__`` on a list: replace the first occurrence in
@@ -719,6 +784,10 @@ def response_from_view(*args: t.Any) -> Response:
             # Flask's force_type runs it with the environ (a redirect's
             # absolute URL needs it)
             rv = rv.get_response(getattr(req, "environ", None))
+        elif callable(rv) and req is not None:
+            # any WSGI application (a Werkzeug response, another app): run
+            # for this request, as Flask's make_response does
+            rv = cls.force_type(rv, req.environ)
         else:
             raise TypeError(
                 "The view function did not return a valid response. The return type must be a string,"

@@ -580,6 +580,25 @@ def make_app(ns, hooks=True):  # noqa: C901 (one app, on purpose)
                 app.url_build_error_handlers.remove(handler)
         abort(404)
 
+    @app.route("/wsgi-return/<what>")
+    def wsgi_return(what):
+        # any WSGI application a view returns is run for the request (what
+        # an extension built on Werkzeug returns)
+        import werkzeug.wrappers
+
+        if what == "werkzeug-response":
+            return werkzeug.wrappers.Response("from werkzeug", status=201, headers={"X-A": "1"})
+        if what == "werkzeug-with-status":
+            return werkzeug.wrappers.Response("x"), 203, {"X-B": "2"}
+
+        def inner(environ, start_response):
+            write = start_response("202 Accepted", [("Content-Type", "text/plain"), ("X-Path", environ["PATH_INFO"])])
+            write(b"written ")
+            yield b"gen "
+            yield b"body"
+
+        return inner
+
     # -- errors --------------------------------------------------------------
 
     @app.route("/abort/<int:code>")

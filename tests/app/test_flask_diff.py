@@ -789,6 +789,10 @@ one("urls-host-header", GET("/urls", headers={"Host": "example.com"}))
 for what in ["odd-values", "unknown-endpoint", "missing-value", "bad-value", "bad-value-message", "empty-values", "build-error-handler"]:
     one(f"urls-{what}", GET(f"/urls/{what}"))
 
+# a view's WSGI application (a Werkzeug response, a generator app) run for the request
+for what in ["werkzeug-response", "werkzeug-with-status", "generator-app"]:
+    case(f"wsgi-return-{what}", GET(f"/wsgi-return/{what}"), HEAD(f"/wsgi-return/{what}"))
+
 # errors
 for code in [400, 401, 403, 404, 405, 409, 410, 413, 418, 429, 500, 501, 503]:
     one(f"abort-{code}", GET(f"/abort/{code}"))

@@ -1157,3 +1157,43 @@ def test_mangled_bodies_give_a_4xx_or_a_result(edits, content_type, step, lie_ab
             assert isinstance(key, str) and isinstance(value, str)
         for key, value in files.items(multi=True):
             assert isinstance(key, str) and isinstance(value.read(), bytes)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        (("/a?x=1&x=2",), {"method": "POST", "data": {"f": "v"}, "headers": {"X-H": "1"}}),
+        (("/j",), {"json": {"k": [1, 2]}}),
+        ((), {"base_url": "https://example.org:8443/root", "query_string": "q=%C3%BC"}),
+    ],
+)
+def test_from_values_and_wsgi_flags_as_werkzeug(args, kwargs) -> None:
+    def seen(r):
+        return (
+            r.method, r.path, r.full_path, r.url, r.host, r.scheme, r.args.to_dict(flat=False), r.form.to_dict(flat=False), r.get_data(),
+            r.headers.get("X-H"), r.is_multithread, r.is_multiprocess, r.is_run_once, r.want_form_data_parsed,
+        )
+
+    assert seen(Request.from_values(*args, **kwargs)) == seen(WRequest.from_values(*args, **kwargs))
+
+
+def test_application_decorator_as_werkzeug() -> None:
+    """Request.application: f(request) as a WSGI app, its HTTPException its
+    answer; a method's self passed through."""
+    from werkzeug.test import Client
+
+    from fastdispatch import Response
+    from fastdispatch.exceptions import NotFound
+
+    class Service:
+        greeting = "hi"
+
+        @Request.application
+        def __call__(self, request):
+            if request.args.get("missing"):
+                raise NotFound()
+            return Response(f"{self.greeting} {request.path}")
+
+    client = Client(Service())
+    assert (client.get("/x").status_code, client.get("/x").get_data()) == (200, b"hi /x")
+    assert client.get("/x?missing=1").status_code == 404

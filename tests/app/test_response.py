@@ -731,3 +731,39 @@ def test_every_status_code_line():
     for code in itertools.chain(werkzeug.http.HTTP_STATUS_CODES, [0, 99, 600, 1000]):
         assert Response("", code).status == flask.Response("", code).status
         assert Response("", str(code)).status == flask.Response("", str(code)).status
+
+
+def _generator_app(environ: dict, start_response: t.Any) -> t.Any:
+    write = start_response("202 Accepted", [("Content-Type", "text/plain"), ("X-Path", environ.get("PATH_INFO", ""))])
+    write(b"written ")
+    yield b"gen "
+    yield b"body"
+
+
+@pytest.mark.parametrize("buffered", [False, True])
+def test_from_app_and_force_type_as_werkzeug(buffered: bool) -> None:
+    """Another WSGI application's answer as a response object (from_app,
+    force_type), and get_wsgi_response, as Werkzeug's."""
+    import werkzeug.test
+    import werkzeug.wrappers
+
+    environ = werkzeug.test.EnvironBuilder("/p").get_environ()
+
+    def seen(r: t.Any) -> t.Any:
+        app_iter, status, headers = r.get_wsgi_response(dict(environ))
+        return type(r).__name__ == "Response", status, list(headers), b"".join(app_iter)
+
+    ours = fd_response.Response.from_app(_generator_app, dict(environ), buffered=buffered)
+    theirs = werkzeug.wrappers.Response.from_app(_generator_app, dict(environ), buffered=buffered)
+    assert seen(ours) == seen(theirs)
+    ours = fd_response.Response.force_type(_generator_app, dict(environ))
+    theirs = werkzeug.wrappers.Response.force_type(_generator_app, dict(environ))
+    assert seen(ours) == seen(theirs)
+    with pytest.raises(TypeError, match="without an environ"):
+        fd_response.Response.force_type(_generator_app)
+
+    class Mine(fd_response.Response):
+        pass
+
+    plain = fd_response.Response("x")
+    assert Mine.force_type(plain) is plain and type(plain) is Mine
