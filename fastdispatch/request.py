@@ -157,8 +157,6 @@ class Request:
     _method: str | None = None
     _path: str | None = None
 
-    #: Flask's; the router reports endpoints, not Rule objects, so always None
-    url_rule = None
     #: what the match raised (a 404, 405 or redirect), as in Flask: the app
     #: raises it after the before-request hooks
     routing_exception: Exception | None = None
@@ -671,6 +669,27 @@ class Request:
         if endpoint is not None and "." in endpoint:
             return endpoint.rpartition(".")[0]
         return None
+
+    @_lazy
+    def url_rule(self) -> t.Any:
+        """Flask's: the ``Rule`` that matched (``.rule``, ``.endpoint``,
+        ``.methods``, ``.arguments``), None where none did.  The router
+        answers with the endpoint, so the rule is looked up on first use:
+        of the endpoint's rules that allow the method, the one that builds
+        this path from the matched values."""
+        if self.endpoint is None or self.app is None:
+            return None
+        rules = [r for r in self.app.url_map.iter_rules(self.endpoint) if self.method in r.methods]
+        if len(rules) > 1:
+            values = self.view_args or {}
+            for rule in rules:
+                try:
+                    built = rule.build(values) if rule.arguments <= values.keys() else None
+                except ValueError:  # a converter of the app's refusing: not this rule
+                    continue
+                if built is not None and built.partition("?")[0] == self.path:
+                    return rule
+        return rules[0] if rules else None
 
     @property
     def blueprints(self) -> list[str]:

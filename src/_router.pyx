@@ -692,6 +692,9 @@ cdef class CompiledRouter:
     def is_endpoint_expecting(self, endpoint, *arguments):
         return self._table.is_endpoint_expecting(endpoint, *arguments)
 
+    def iter_rules(self, endpoint=None):
+        return self._table.iter_rules(endpoint)
+
     def __iter__(self):
         return iter(self._table)
 

@@ -175,6 +175,9 @@ class PythonRouter:
     def is_endpoint_expecting(self, endpoint: t.Any, *arguments: str) -> bool:
         return self._table.is_endpoint_expecting(endpoint, *arguments)
 
+    def iter_rules(self, endpoint: t.Any = None) -> t.Iterator[Rule]:
+        return self._table.iter_rules(endpoint)
+
     def __iter__(self) -> t.Iterator[RuleInfo]:
         return iter(self._table)
 

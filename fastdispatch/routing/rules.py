@@ -172,7 +172,16 @@ class Part:
 
 
 class Rule:
-    """One registered rule: what the trees store at a leaf, and its builder."""
+    """One registered rule: what the trees store at a leaf, and its builder.
+    What extensions read of Werkzeug's ``Rule`` (``rule``, ``endpoint``,
+    ``methods``, ``arguments``, ``defaults``, ``strict_slashes``) is here
+    by those names; the router matches paths only, so the host, subdomain
+    and redirect of Werkzeug's are always none ("" for the subdomain, as
+    a rule's of a Map without subdomains)."""
+
+    subdomain = ""
+    host = redirect_to = None
+    websocket = False
 
     __slots__ = ("rule", "endpoint", "methods", "defaults", "strict_slashes", "explicit", "segments", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops", "_plan")
 

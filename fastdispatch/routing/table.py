@@ -90,6 +90,15 @@ class RuleTable:
     def __len__(self) -> int:
         return len(self.rules)
 
+    def iter_rules(self, endpoint: t.Any = None) -> t.Iterator[Rule]:
+        """Werkzeug's ``Map.iter_rules``: the ``Rule`` objects, an
+        endpoint's in the order building tries them, the endpoints in the
+        order of their first rule; only ``endpoint``'s where it is given (a
+        KeyError for an endpoint with none, as Werkzeug's)."""
+        if endpoint is None:
+            return (r for rules in self.by_endpoint.values() for r in rules)
+        return iter(self.by_endpoint[endpoint])
+
     def is_endpoint_expecting(self, endpoint: t.Any, *arguments: str) -> bool:
         """Whether a rule of ``endpoint`` takes all of ``arguments``
         (Werkzeug's ``Map.is_endpoint_expecting``, KeyError included)."""

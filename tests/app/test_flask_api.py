@@ -276,3 +276,50 @@ def test_pipeline_points_overridden(fd: SimpleNamespace, path: str, config: dict
         return [(*answer(r), r.headers.get("X-Full"), r.headers.get("X-Processed"), allow(r)) for r in responses], log
 
     assert run(fd) == run(FLASK)
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/users/"), ("GET", "/users/page/2"), ("POST", "/users/page/3"), ("OPTIONS", "/users/page/2"), ("GET", "/items/7"),
+     ("GET", "/items/7/"), ("DELETE", "/items/7"), ("GET", "/nope"), ("GET", "/files/a/b.txt"), ("HEAD", "/users/")],
+)
+def test_url_rule_as_flask(fd: SimpleNamespace, method: str, path: str) -> None:
+    """request.url_rule: the rule that matched, with what extensions read
+    of it; None where nothing matched."""
+
+    def run(ns: SimpleNamespace) -> t.Any:
+        app = ns.App(__name__)
+        seen: list[t.Any] = []
+        req = flask.request if ns is FLASK else fastdispatch.request
+
+        @app.before_request
+        def look() -> None:
+            r = req.url_rule
+            seen.append(None if r is None else (r.rule, r.endpoint, sorted(r.methods), sorted(r.arguments), r.defaults, r.strict_slashes, r.subdomain, r.host))
+
+        def users(page: int) -> str:
+            return f"page {page}"
+
+        app.add_url_rule("/users/", "users", users, defaults={"page": 1})
+        app.add_url_rule("/users/page/<int:page>", "users", users, methods=["GET", "POST"])
+        app.add_url_rule("/items/<int:n>", "items", lambda n: f"item {n}")
+        app.add_url_rule("/items/<int:n>", "items_delete", lambda n: "deleted", methods=["DELETE"])
+        app.add_url_rule("/files/<path:name>", "files", lambda name: name)
+        response = app.test_client().open(path, method=method)
+        return response.status_code, seen
+
+    assert run(fd) == run(FLASK)
+
+
+def test_iter_rules_as_werkzeug(fd: SimpleNamespace) -> None:
+    def run(ns: SimpleNamespace) -> t.Any:
+        app = ns.App(__name__)
+        app.add_url_rule("/b/<int:n>", "b", lambda n: "")
+        app.add_url_rule("/a", "a", lambda: "")
+        app.add_url_rule("/b/", "b", defaults={"n": 0})
+        every = [(r.rule, r.endpoint) for r in app.url_map.iter_rules() if r.endpoint != "static"]
+        with pytest.raises(KeyError):
+            app.url_map.iter_rules("none")
+        return every, [r.rule for r in app.url_map.iter_rules("b")]
+
+    assert run(fd) == run(FLASK)
