@@ -102,6 +102,7 @@ class App(AppTemplates, Scaffold, WSGICallable):
         "SESSION_REFRESH_EACH_REQUEST": True,
         "MAX_COOKIE_SIZE": 4093,
         "TEMPLATES_AUTO_RELOAD": None,
+        "EXPLAIN_TEMPLATE_LOADING": False,
     }
 
     #: Flask's: what ``test_client()`` and ``test_cli_runner()`` make (None:

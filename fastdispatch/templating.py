@@ -20,7 +20,7 @@ try:
 except ImportError as e:  # pragma: no cover (the test extra has it)
     raise ImportError("templates need Jinja2: pip install 'fastdispatch[templates]'") from e
 
-from .ctx import current_app, request
+from .ctx import AppContext, _cv, current_app, request
 from .helpers import stream_with_context
 
 __all__ = [
@@ -53,21 +53,73 @@ class DispatchingJinjaLoader(BaseLoader):
         self.app = app
 
     def get_source(self, environment: BaseEnvironment, template: str) -> tuple[str, str | None, t.Callable[[], bool] | None]:
-        for loader in self._loaders():
+        if self.app.config["EXPLAIN_TEMPLATE_LOADING"]:
+            return self._get_source_explained(environment, template)
+        for _, loader in self._loaders():
             try:
                 return loader.get_source(environment, template)
             except TemplateNotFound:
                 continue
         raise TemplateNotFound(template)
 
-    def _loaders(self) -> t.Iterator[BaseLoader]:
+    def _get_source_explained(self, environment: BaseEnvironment, template: str) -> tuple[str, str | None, t.Callable[[], bool] | None]:
+        """``EXPLAIN_TEMPLATE_LOADING``: every loader asked, and what each
+        found logged (Flask's lines, on ``app.logger`` at INFO); the first
+        found is the template."""
+        attempts = []
+        first = None
+        for scaffold, loader in self._loaders():
+            try:
+                found = loader.get_source(environment, template)
+            except TemplateNotFound:
+                found = None
+            if first is None:
+                first = found
+            attempts.append((scaffold, loader, found))
+        self.app.logger.info("\n".join(_explained(self.app, template, attempts)))
+        if first is None:
+            raise TemplateNotFound(template)
+        return first
+
+    def _loaders(self) -> t.Iterator[tuple[t.Any, BaseLoader]]:
         for scaffold in (self.app, *self.app.blueprints.values()):
             loader = scaffold.jinja_loader
             if loader is not None:
-                yield loader
+                yield scaffold, loader
 
     def list_templates(self) -> list[str]:
-        return sorted({name for loader in self._loaders() for name in loader.list_templates()})
+        return sorted({name for _, loader in self._loaders() for name in loader.list_templates()})
+
+
+def _explained(app: t.Any, template: str, attempts: list[tuple[t.Any, BaseLoader, t.Any]]) -> list[str]:
+    """The lines Flask's ``explain_template_loading_attempts`` logs."""
+    lines = [f"Locating template {template!r}:"]
+    for i, (scaffold, loader, found) in enumerate(attempts):
+        where = f"application {scaffold.import_name!r}" if scaffold is app else f"blueprint {scaffold.name!r} ({scaffold.import_name})"
+        lines.append(f"{i + 1:5}: trying loader of {where}")
+        lines.append(f"       class: {type(loader).__module__}.{type(loader).__name__}")
+        for key, value in sorted(vars(loader).items()):
+            if key.startswith("_"):
+                continue
+            if isinstance(value, (tuple, list)):
+                if all(isinstance(x, str) for x in value):
+                    lines.append(f"       {key}:")
+                    lines.extend(f"         - {item}" for item in value)
+            elif isinstance(value, (str, int, float, bool)):
+                lines.append(f"       {key}: {value!r}")
+        lines.append("       -> no match" if found is None else f"       -> found ({found[1] or '<string>'!r})")
+    total = sum(found is not None for _, _, found in attempts)
+    if total == 0:
+        lines.append("Error: the template could not be found.")
+    elif total > 1:
+        lines.append("Warning: multiple loaders returned a match for the template.")
+    ctx = _cv.get(None)
+    blueprint = ctx.blueprint if ctx is not None and not isinstance(ctx, AppContext) else None
+    if blueprint is not None and total != 1:
+        lines.append(f"  The template was looked up from an endpoint that belongs to the blueprint {blueprint!r}.")
+        lines.append("  Maybe you did not place a template in the right folder?")
+        lines.append("  See https://flask.palletsprojects.com/blueprints/#templates")
+    return lines
 
 
 def folder_loader(path: str) -> FileSystemLoader:

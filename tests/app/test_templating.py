@@ -229,3 +229,26 @@ def test_import_does_not_import_jinja2() -> None:
     )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert issubclass(fastdispatch.templating.Environment, jinja2.Environment)
+
+
+@pytest.mark.parametrize("name", ["plain.txt", "override.html", "nothing-here.html"])
+def test_explain_template_loading_as_flask(app_cls: type, name: str, caplog: pytest.LogCaptureFixture) -> None:
+    """EXPLAIN_TEMPLATE_LOADING: the loaders asked and what each found,
+    logged in Flask's words."""
+
+    def run(App: t.Any, Blueprint: t.Any, render: t.Any) -> list[str]:  # noqa: N803
+        app = App(__name__)
+        app.config["EXPLAIN_TEMPLATE_LOADING"] = True
+        app.register_blueprint(Blueprint("bp", __name__, template_folder="bp_templates"))
+        caplog.clear()
+        with caplog.at_level("INFO", logger=app.logger.name), app.test_request_context("/"):
+            try:
+                render(name)
+            except jinja2.TemplateNotFound:
+                pass
+        return [r.getMessage() for r in caplog.records if r.name == app.logger.name]
+
+    ours = run(app_cls, fastdispatch.Blueprint, lambda n: fastdispatch.render_template(n, title="t"))
+    theirs = run(flask.Flask, flask.Blueprint, lambda n: flask.render_template(n, title="t"))
+    assert ours == theirs
+    assert ours and ours[0].startswith(f"Locating template {name!r}:")
