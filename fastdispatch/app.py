@@ -95,6 +95,8 @@ class App(Scaffold, WSGICallable):
         "SESSION_REFRESH_EACH_REQUEST": True,
         "MAX_COOKIE_SIZE": 4093,
         "TEMPLATES_AUTO_RELOAD": None,
+        "USE_X_SENDFILE": False,
+        "SEND_FILE_MAX_AGE_DEFAULT": None,
     }
 
     #: the options ``jinja_env`` is made with (Flask's)
@@ -122,8 +124,8 @@ class App(Scaffold, WSGICallable):
         instance_relative_config: bool = False,
         root_path: str | None = None,
     ) -> None:
-        """Flask's constructor.  The static folder is not served yet, and
-        host matching is refused: the router matches paths only."""
+        """Flask's constructor.  Host matching (and so ``static_host``) is
+        refused: the router matches paths only."""
         super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
         if host_matching or static_host is not None:
             raise NotImplementedError("host_matching and static_host are not supported: fastdispatch's router matches paths only")
@@ -153,6 +155,10 @@ class App(Scaffold, WSGICallable):
         App._live.add(self)
         self._logger: logging.Logger | None = None
         self._fast: ShortPathState | None = None  # see _short_path_state
+        if self.has_static_folder:
+            # a weak reference, as Flask's: the rule's view must not keep the app alive
+            self_ref = weakref.ref(self)
+            self.add_url_rule(f"{self.static_url_path}/<path:filename>", endpoint="static", view_func=lambda **kw: self_ref().send_static_file(**kw))  # type: ignore[union-attr]
 
     def __setattr__(self, name: str, value: t.Any) -> None:
         object.__setattr__(self, name, value)

@@ -155,7 +155,10 @@ class Blueprint(Scaffold):
             )
         app.blueprints[name] = self
         url_prefix = options.get("url_prefix", self.url_prefix)
-        for rule, endpoint, view_func, rule_options in self._rules:
+        rules = self._rules
+        if self.has_static_folder:
+            rules = [(f"{self.static_url_path}/<path:filename>", "static", self.send_static_file, {}), *rules]
+        for rule, endpoint, view_func, rule_options in rules:
             if url_prefix is not None:
                 rule = "/".join((url_prefix.rstrip("/"), rule.lstrip("/"))) if rule else url_prefix
             if endpoint is None:

@@ -20,7 +20,26 @@ from datetime import date, datetime, timedelta, timezone
 from datetime import time as _dtime
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["HTTP_STATUS_CODES", "dump_cookie", "get_content_type", "http_date", "iri_to_uri", "parse_options_header"]
+__all__ = [
+    "HTTP_STATUS_CODES",
+    "dump_cookie",
+    "dump_header",
+    "generate_etag",
+    "get_content_type",
+    "http_date",
+    "iri_to_uri",
+    "is_byte_range_valid",
+    "is_resource_modified",
+    "parse_content_range_header",
+    "parse_date",
+    "parse_etags",
+    "parse_if_range_header",
+    "parse_options_header",
+    "parse_range_header",
+    "quote_etag",
+    "quote_header_value",
+    "unquote_etag",
+]
 
 # Werkzeug's table (werkzeug.http.HTTP_STATUS_CODES), reason phrases included
 # verbatim: they appear upper-cased in status lines and as-is in error pages.
@@ -197,7 +216,7 @@ def http_date(timestamp: datetime | date | int | float | time.struct_time | None
     return email.utils.formatdate(timestamp, usegmt=True)
 
 
-def _parse_date(value: str | None) -> datetime | None:
+def parse_date(value: str | None) -> datetime | None:
     """``werkzeug.http.parse_date``: aware UTC datetime, or None."""
     if value is None:
         return None
@@ -208,6 +227,9 @@ def _parse_date(value: str | None) -> datetime | None:
     if dt.tzinfo is None:
         return dt.replace(tzinfo=timezone.utc)
     return dt
+
+
+_parse_date = parse_date
 
 
 def iri_to_uri(iri: str) -> str:
@@ -404,3 +426,95 @@ def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
             options[key] = val
     options.update({k: "".join(v) for k, v in continuations.items()})
     return value, options
+
+
+# -- ETags, byte ranges, dictionary headers (werkzeug.http's) -----------------
+
+# Header ints are ASCII digits only: int() would also take "+1", "1_0", "١".
+_PLAIN_INT = re.compile(r"-?[0-9]+", re.ASCII)
+
+
+def _plain_int(value: str) -> int:
+    value = value.strip(" \t")
+    if _PLAIN_INT.fullmatch(value) is None:
+        raise ValueError
+    return int(value)
+
+
+def quote_etag(etag: str, weak: bool = False) -> str:
+    if '"' in etag:
+        raise ValueError("invalid etag")
+    return f'W/"{etag}"' if weak else f'"{etag}"'
+
+
+def unquote_etag(etag: str | None) -> tuple[str, bool] | tuple[None, None]:
+    """(tag, weak); an unquoted tag is taken as it is, as Werkzeug does."""
+    if not etag:
+        return None, None
+    weak = False
+    start = 0
+    if etag.startswith(("W/", "w/")):
+        weak = True
+        start = 2
+    if etag.startswith('"', start) and etag.endswith('"', start):
+        return etag[start + 1 : -1], weak
+    return etag[start:], weak
+
+
+def generate_etag(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha1(data).hexdigest()
+
+
+def is_byte_range_valid(start: int | None, stop: int | None, length: int | None) -> bool:
+    if (start is None) != (stop is None):
+        return False
+    if start is None:
+        return length is None or length >= 0
+    if length is None:
+        return 0 <= start < stop  # type: ignore[operator]
+    if start >= stop:  # type: ignore[operator]
+        return False
+    return 0 <= start < length
+
+
+_TOKEN_CHARS = frozenset("!#$%&'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~")
+
+
+def quote_header_value(value: t.Any, allow_token: bool = True) -> str:
+    value_str = str(value)
+    if not value_str:
+        return '""'
+    if allow_token and _TOKEN_CHARS.issuperset(value_str):
+        return value_str
+    value_str = value_str.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{value_str}"'
+
+
+def dump_header(iterable: t.Any) -> str:
+    if isinstance(iterable, dict):
+        items = []
+        for key, value in iterable.items():
+            if value is None:
+                items.append(key)
+            elif key.endswith("*"):
+                items.append(f"{key}={value}")
+            else:
+                items.append(f"{key}={quote_header_value(value)}")
+    else:
+        items = [quote_header_value(x) for x in iterable]
+    return ", ".join(items)
+
+
+# The parsers that build objects live with their classes (``conditional``,
+# which imports this module); reachable here under Werkzeug's names.
+_CONDITIONAL = frozenset({"parse_etags", "parse_if_range_header", "parse_range_header", "parse_content_range_header", "is_resource_modified"})
+
+
+def __getattr__(name: str) -> t.Any:
+    if name in _CONDITIONAL:
+        from . import conditional
+
+        return getattr(conditional, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
