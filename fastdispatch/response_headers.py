@@ -279,7 +279,8 @@ def _csp_property(name: str) -> property:
 
 
 content_security_policy = _csp_property("Content-Security-Policy")
-content_security_policy_report_only = _csp_property("Content-Security-Policy-Report-Only")
+# Werkzeug's spelling of the name, kept so that the headers compare equal
+content_security_policy_report_only = _csp_property("Content-Security-policy-report-only")
 
 #: the names ``Response`` takes from this module
 PROPERTIES = (
