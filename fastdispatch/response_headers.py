@@ -46,10 +46,6 @@ def header_property(name: str, load: t.Callable[[str], t.Any] | None = None, dum
     return property(fget, fset, lambda self: self.headers.remove(name), doc=doc or f"The ``{name}`` header.")
 
 
-def _date(value: str) -> datetime | None:
-    return parse_date(value)
-
-
 def _dump_date(value: t.Any) -> str | None:
     return None if value is None else http_date(value)
 
@@ -82,9 +78,9 @@ def _header_set(value: str) -> HeaderSet:
     return HeaderSet(_parse_list_header(value))
 
 
-date = header_property("Date", _date, _dump_date, "When the message was made, as an aware datetime.")
-expires = header_property("Expires", _date, _dump_date, "When the response goes stale, as an aware datetime.")
-last_modified = header_property("Last-Modified", _date, _dump_date, "When the resource last changed, as an aware datetime.")
+date = header_property("Date", parse_date, _dump_date, "When the message was made, as an aware datetime.")
+expires = header_property("Expires", parse_date, _dump_date, "When the response goes stale, as an aware datetime.")
+last_modified = header_property("Last-Modified", parse_date, _dump_date, "When the resource last changed, as an aware datetime.")
 age = header_property("Age", _parse_age, _dump_age, "Seconds since the origin made it, as a timedelta.")
 accept_ranges = header_property("Accept-Ranges")
 content_md5 = header_property("Content-MD5")
