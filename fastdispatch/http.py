@@ -12,6 +12,7 @@ here may import it at load time.
 from __future__ import annotations
 
 import email.utils
+import enum
 import re
 import time
 import typing as t
@@ -21,6 +22,8 @@ from datetime import time as _dtime
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 __all__ = [
+    "COEP",
+    "COOP",
     "HTTP_STATUS_CODES",
     "dump_cookie",
     "dump_header",
@@ -426,6 +429,21 @@ def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
             options[key] = val
     options.update({k: "".join(v) for k, v in continuations.items()})
     return value, options
+
+
+class COEP(enum.Enum):
+    """Cross-Origin-Embedder-Policy values (Werkzeug's)."""
+
+    UNSAFE_NONE = "unsafe-none"
+    REQUIRE_CORP = "require-corp"
+
+
+class COOP(enum.Enum):
+    """Cross-Origin-Opener-Policy values (Werkzeug's)."""
+
+    UNSAFE_NONE = "unsafe-none"
+    SAME_ORIGIN_ALLOW_POPUPS = "same-origin-allow-popups"
+    SAME_ORIGIN = "same-origin"
 
 
 # -- ETags, byte ranges, dictionary headers (werkzeug.http's) -----------------

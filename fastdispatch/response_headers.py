@@ -2,7 +2,8 @@
 as Werkzeug 3.1's: dates (``date``, ``expires``, ``last_modified``,
 ``retry_after``), ``age``, ``cache_control``, ``content_range``,
 ``accept_ranges``, ``content_md5``, ``content_security_policy`` (and
-``_report_only``) and the ``access_control_*`` (CORS) headers.  Each reads
+``_report_only``), the ``access_control_*`` (CORS) headers and the
+``cross_origin_*`` policies.  Each reads
 ``response.headers`` when asked; the objects (cache control, content
 range, policy) write every change back.  ``response`` assigns them to the
 class; this module imports nothing that imports ``response``.
@@ -17,23 +18,31 @@ from .cache_control import ResponseCacheControl, parse_cache_control_header
 from .conditional import ContentRange, parse_content_range_header
 from .datastructures import HeaderSet
 from .environ import _parse_list_header
-from .http import dump_header, http_date, parse_date
+from .http import COEP, COOP, dump_header, http_date, parse_date
 
 __all__ = ["ContentSecurityPolicy", "parse_csp_header"]
 
 
-def header_property(name: str, load: t.Callable[[str], t.Any] | None = None, dump: t.Callable[[t.Any], str | None] | None = None, doc: str | None = None) -> property:
-    """Werkzeug's ``header_property``: a value that does not load reads as
-    None; assigning None deletes the header."""
+def header_property(
+    name: str,
+    load: t.Callable[[str], t.Any] | None = None,
+    dump: t.Callable[[t.Any], str | None] | None = None,
+    doc: str | None = None,
+    default: t.Any = None,
+) -> property:
+    """Werkzeug's ``header_property``: a missing value, or one that does not
+    load, reads as ``default``; assigning None deletes the header."""
 
     def fget(self: t.Any) -> t.Any:
         value = self.headers.get(name)
-        if value is None or load is None:
+        if value is None:
+            return default
+        if load is None:
             return value
         try:
             return load(value)
         except (ValueError, TypeError):
-            return None
+            return default
 
     def fset(self: t.Any, value: t.Any) -> None:
         if dump is not None:
@@ -89,6 +98,13 @@ access_control_max_age = header_property("Access-Control-Max-Age", int, lambda v
 access_control_allow_headers = header_property("Access-Control-Allow-Headers", _header_set, lambda v: None if v is None else dump_header(v))
 access_control_allow_methods = header_property("Access-Control-Allow-Methods", _header_set, lambda v: None if v is None else dump_header(v))
 access_control_expose_headers = header_property("Access-Control-Expose-Headers", _header_set, lambda v: None if v is None else dump_header(v))
+
+cross_origin_opener_policy = header_property(
+    "Cross-Origin-Opener-Policy", COOP, lambda v: None if v is None else v.value, "A ``COOP`` member.", default=COOP.UNSAFE_NONE
+)
+cross_origin_embedder_policy = header_property(
+    "Cross-Origin-Embedder-Policy", COEP, lambda v: None if v is None else v.value, "A ``COEP`` member.", default=COEP.UNSAFE_NONE
+)
 
 
 def _get_allow_credentials(self: t.Any) -> bool:
@@ -297,4 +313,6 @@ PROPERTIES = (
     "access_control_allow_methods",
     "access_control_expose_headers",
     "access_control_max_age",
+    "cross_origin_opener_policy",
+    "cross_origin_embedder_policy",
 )

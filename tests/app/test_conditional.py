@@ -329,6 +329,8 @@ ASSIGNMENTS = [
     ("access_control_expose_headers", ["X-Total"]),
     ("content_security_policy", "default-src 'self'; img-src *"),
     ("content_security_policy_report_only", "script-src 'none'"),
+    ("cross_origin_opener_policy", "same-origin"),
+    ("cross_origin_embedder_policy", "require-corp"),
 ]
 
 
@@ -337,6 +339,10 @@ def test_header_property_as_werkzeug(name: str, value: object) -> None:
     fd_rv, wz_rv = _both()
     if isinstance(value, werkzeug.datastructures.ContentRange):
         fd_value = fd_conditional.ContentRange(value.units, value.start, value.stop, value.length)
+    elif name.startswith("cross_origin_"):
+        enum = "COOP" if "opener" in name else "COEP"
+        assert getattr(fd_rv, name) is getattr(fd_http, enum).UNSAFE_NONE and getattr(wz_rv, name) is getattr(werkzeug.http, enum).UNSAFE_NONE
+        fd_value, value = getattr(fd_http, enum)(value), getattr(werkzeug.http, enum)(value)
     else:
         fd_value = value
     setattr(fd_rv, name, fd_value)
@@ -345,6 +351,8 @@ def test_header_property_as_werkzeug(name: str, value: object) -> None:
     ours, theirs = getattr(fd_rv, name), getattr(wz_rv, name)
     if name == "retry_after" and isinstance(value, int):
         assert abs((ours - theirs).total_seconds()) < 5
+    elif name.startswith("cross_origin_"):
+        assert (type(ours).__name__, ours.value) == (type(theirs).__name__, theirs.value)
     elif isinstance(theirs, (str, int, bool, datetime, timedelta, type(None))):
         assert ours == theirs
     else:
