@@ -13,7 +13,7 @@ from .blueprints import Blueprint
 from .config import Config
 from .ctx import after_this_request, copy_current_request_context, current_app, g, has_app_context, has_request_context, request, session
 from .exceptions import HTTPException, abort
-from .helpers import flash, get_flashed_messages, make_response, redirect, stream_with_context, url_for
+from .helpers import flash, get_flashed_messages, make_response, redirect, send_file, send_from_directory, stream_with_context, url_for
 from .request import Request
 from .json import jsonify
 from .response import Response
@@ -87,6 +87,8 @@ __all__ = [
     "flash",
     "get_flashed_messages",
     "stream_with_context",
+    "send_file",
+    "send_from_directory",
     "after_this_request",
     "copy_current_request_context",
     "HTTPException",

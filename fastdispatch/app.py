@@ -103,6 +103,8 @@ class App(AppTemplates, Scaffold, WSGICallable):
         "MAX_COOKIE_SIZE": 4093,
         "TEMPLATES_AUTO_RELOAD": None,
         "EXPLAIN_TEMPLATE_LOADING": False,
+        "USE_X_SENDFILE": False,
+        "SEND_FILE_MAX_AGE_DEFAULT": None,
     }
 
     #: Flask's: what ``test_client()`` and ``test_cli_runner()`` make (None:
@@ -138,8 +140,8 @@ class App(AppTemplates, Scaffold, WSGICallable):
         instance_relative_config: bool = False,
         root_path: str | None = None,
     ) -> None:
-        """Flask's constructor.  The static folder is not served yet, and
-        host matching is refused: the router matches paths only."""
+        """Flask's constructor.  Host matching (and so ``static_host``) is
+        refused: the router matches paths only."""
         super().__init__(import_name, static_folder, static_url_path, template_folder, root_path)
         if host_matching or static_host is not None:
             raise NotImplementedError("host_matching and static_host are not supported: fastdispatch's router matches paths only")
@@ -177,6 +179,10 @@ class App(AppTemplates, Scaffold, WSGICallable):
         # endpoint -> (the async view registered, the function that runs it):
         # dispatch_request calls the second; view_functions has the first, as Flask's
         self._async_views: dict[str, tuple[t.Callable[..., t.Any], t.Callable[..., t.Any]]] = {}
+        if self.has_static_folder:
+            # a weak reference, as Flask's: the rule's view must not keep the app alive
+            self_ref = weakref.ref(self)
+            self.add_url_rule(f"{self.static_url_path}/<path:filename>", endpoint="static", view_func=lambda **kw: self_ref().send_static_file(**kw))  # type: ignore[union-attr]
 
     def make_config(self, instance_relative: bool = False) -> Config:
         """Flask's: a ``config_class`` of ``default_config`` (``DEBUG`` from

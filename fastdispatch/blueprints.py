@@ -228,6 +228,8 @@ class Blueprint(Scaffold):
         first_registration = not any(bp is self for bp in app.blueprints.values())
         app.blueprints[name] = self
         state = self.make_setup_state(app, options, first_registration)
+        if self.has_static_folder:  # (before the deferred functions, as Flask's)
+            state.add_url_rule(f"{self.static_url_path}/<path:filename>", view_func=self.send_static_file, endpoint="static")
         self._registered.append(app)
         for deferred in self.deferred_functions:
             deferred(state)

@@ -1,6 +1,6 @@
-"""``url_for``, ``make_response``, ``flash``, ``get_flashed_messages`` and
-``stream_with_context``: the Flask helpers that need the current app or
-request."""
+"""``url_for``, ``make_response``, ``flash``, ``get_flashed_messages``,
+``stream_with_context``, ``send_file`` and ``send_from_directory``: the
+Flask helpers that need the current app or request."""
 
 from __future__ import annotations
 
@@ -57,6 +57,55 @@ def make_response(*args: t.Any) -> t.Any:
     if not args:
         return ctx.app.response_class()
     return ctx.app.make_response(args[0] if len(args) == 1 else args)
+
+
+def _send_file_kwargs(kwargs: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Flask's ``_prepare_send_file_kwargs``: the environ, the response
+    class, the root of relative paths and the cache time from the app."""
+    req = _current_request("send_file")
+    app = req.app
+    if kwargs.get("max_age") is None:
+        kwargs["max_age"] = app.get_send_file_max_age
+    kwargs.update(environ=req.environ, use_x_sendfile=app.config["USE_X_SENDFILE"], response_class=app.response_class, _root_path=app.root_path)
+    return kwargs
+
+
+def send_file(
+    path_or_file: t.Any,
+    mimetype: str | None = None,
+    as_attachment: bool = False,
+    download_name: str | None = None,
+    conditional: bool = True,
+    etag: bool | str = True,
+    last_modified: t.Any = None,
+    max_age: t.Any = None,
+) -> t.Any:
+    """Flask's ``send_file``: a response of a file (a path relative to the
+    app's ``root_path``, or an open binary file); see ``files.send_file``."""
+    from . import files
+
+    return files.send_file(
+        **_send_file_kwargs(
+            dict(
+                path_or_file=path_or_file,
+                mimetype=mimetype,
+                as_attachment=as_attachment,
+                download_name=download_name,
+                conditional=conditional,
+                etag=etag,
+                last_modified=last_modified,
+                max_age=max_age,
+            )
+        )
+    )
+
+
+def send_from_directory(directory: t.Any, path: t.Any, **kwargs: t.Any) -> t.Any:
+    """Flask's: ``path`` (from the client) under ``directory``; 404 for a
+    path that would leave it or a file that is not there."""
+    from . import files
+
+    return files.send_from_directory(directory, path, **_send_file_kwargs(kwargs))
 
 
 def flash(message: str, category: str = "message") -> None:

@@ -13,6 +13,7 @@ here may import it at load time.
 from __future__ import annotations
 
 import email.utils
+import enum
 import re
 import time
 import typing as t
@@ -22,18 +23,25 @@ from datetime import time as _dtime
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 __all__ = [
+    "COEP",
+    "COOP",
     "HTTP_STATUS_CODES",
     "dump_cookie",
     "dump_header",
     "dump_options_header",
+    "generate_etag",
     "get_content_type",
     "http_date",
     "iri_to_uri",
+    "is_byte_range_valid",
     "parse_accept_header",
+    "parse_date",
     "parse_dict_header",
     "parse_list_header",
     "parse_options_header",
+    "quote_etag",
     "quote_header_value",
+    "unquote_etag",
     "unquote_header_value",
 ]
 
@@ -212,7 +220,7 @@ def http_date(timestamp: datetime | date | int | float | time.struct_time | None
     return email.utils.formatdate(timestamp, usegmt=True)
 
 
-def _parse_date(value: str | None) -> datetime | None:
+def parse_date(value: str | None) -> datetime | None:
     """``werkzeug.http.parse_date``: aware UTC datetime, or None."""
     if value is None:
         return None
@@ -223,6 +231,7 @@ def _parse_date(value: str | None) -> datetime | None:
     if dt.tzinfo is None:
         return dt.replace(tzinfo=timezone.utc)
     return dt
+
 
 
 def iri_to_uri(iri: str) -> str:
@@ -421,6 +430,72 @@ def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
     return value, options
 
 
+class COEP(enum.Enum):
+    """Cross-Origin-Embedder-Policy values (Werkzeug's)."""
+
+    UNSAFE_NONE = "unsafe-none"
+    REQUIRE_CORP = "require-corp"
+
+
+class COOP(enum.Enum):
+    """Cross-Origin-Opener-Policy values (Werkzeug's)."""
+
+    UNSAFE_NONE = "unsafe-none"
+    SAME_ORIGIN_ALLOW_POPUPS = "same-origin-allow-popups"
+    SAME_ORIGIN = "same-origin"
+
+
+# -- ETags, byte ranges, dictionary headers (werkzeug.http's) -----------------
+
+# Header ints are ASCII digits only: int() would also take "+1", "1_0", "١".
+_PLAIN_INT = re.compile(r"-?[0-9]+", re.ASCII)
+
+
+def _plain_int(value: str) -> int:
+    value = value.strip(" \t")
+    if _PLAIN_INT.fullmatch(value) is None:
+        raise ValueError
+    return int(value)
+
+
+def quote_etag(etag: str, weak: bool = False) -> str:
+    if '"' in etag:
+        raise ValueError("invalid etag")
+    return f'W/"{etag}"' if weak else f'"{etag}"'
+
+
+def unquote_etag(etag: str | None) -> tuple[str, bool] | tuple[None, None]:
+    """(tag, weak); an unquoted tag is taken as it is, as Werkzeug does."""
+    if not etag:
+        return None, None
+    weak = False
+    start = 0
+    if etag.startswith(("W/", "w/")):
+        weak = True
+        start = 2
+    if etag.startswith('"', start) and etag.endswith('"', start):
+        return etag[start + 1 : -1], weak
+    return etag[start:], weak
+
+
+def generate_etag(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha1(data).hexdigest()
+
+
+def is_byte_range_valid(start: int | None, stop: int | None, length: int | None) -> bool:
+    if (start is None) != (stop is None):
+        return False
+    if start is None:
+        return length is None or length >= 0
+    if length is None:
+        return 0 <= start < stop  # type: ignore[operator]
+    if start >= stop:  # type: ignore[operator]
+        return False
+    return 0 <= start < length
+
+
 # -- list, dict, Accept and Cache-Control headers -----------------------------
 # Werkzeug 3.1's parsers and their inverse, ``dump_header``.  The containers
 # they fill live in accept.py and cache_control.py, imported when first
@@ -564,5 +639,3 @@ def parse_accept_header(value: str | None, cls: type[t.Any] | None = None) -> t.
             item = dump_options_header(item, options)
         result.append((item, q))
     return cls(result)
-
-

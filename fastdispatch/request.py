@@ -21,7 +21,7 @@ from .datastructures import CombinedMultiDict, EnvironHeaders, ImmutableMultiDic
 from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _parse_list_header, _server_address, _TerminatedStream, _wsgi_decode
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from .formparser import parse_form_data, url_decode
-from .http import _parse_date, parse_accept_header, parse_options_header
+from .http import parse_accept_header, parse_date, parse_options_header
 
 __all__ = ["JSONTooDeep", "MAX_JSON_DEPTH", "Request", "UserAgent"]
 
@@ -297,6 +297,46 @@ class Request:
     def headers(self) -> EnvironHeaders:
         return EnvironHeaders(self.environ)
 
+    # -- conditional requests (parsed by ``conditional``, imported on first use)
+
+    @_lazy
+    def if_match(self) -> t.Any:
+        """``If-Match`` as ``ETags`` (empty when absent)."""
+        from .conditional import parse_etags
+
+        return parse_etags(self.environ.get("HTTP_IF_MATCH"))
+
+    @_lazy
+    def if_none_match(self) -> t.Any:
+        """``If-None-Match`` as ``ETags`` (empty when absent)."""
+        from .conditional import parse_etags
+
+        return parse_etags(self.environ.get("HTTP_IF_NONE_MATCH"))
+
+    @_lazy
+    def if_modified_since(self) -> t.Any:
+        """``If-Modified-Since`` as an aware datetime, or None."""
+        return parse_date(self.environ.get("HTTP_IF_MODIFIED_SINCE"))
+
+    @_lazy
+    def if_unmodified_since(self) -> t.Any:
+        """``If-Unmodified-Since`` as an aware datetime, or None."""
+        return parse_date(self.environ.get("HTTP_IF_UNMODIFIED_SINCE"))
+
+    @_lazy
+    def if_range(self) -> t.Any:
+        """``If-Range`` as ``IfRange`` (a date or a tag; empty when absent)."""
+        from .conditional import parse_if_range_header
+
+        return parse_if_range_header(self.environ.get("HTTP_IF_RANGE"))
+
+    @_lazy
+    def range(self) -> t.Any:
+        """``Range`` as ``Range``, or None when absent or malformed."""
+        from .conditional import parse_range_header
+
+        return parse_range_header(self.environ.get("HTTP_RANGE"))
+
     @_lazy
     def cookies(self) -> ImmutableMultiDict:
         return ImmutableMultiDict(_parse_cookie(self.environ.get("HTTP_COOKIE")))
@@ -439,7 +479,7 @@ class Request:
     @_lazy
     def date(self) -> t.Any:
         """``Date`` as an aware UTC datetime; None if absent or invalid."""
-        return _parse_date(self.environ.get("HTTP_DATE"))
+        return parse_date(self.environ.get("HTTP_DATE"))
 
     @_lazy
     def max_forwards(self) -> int | None:

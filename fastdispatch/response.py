@@ -23,6 +23,8 @@ from datetime import datetime, timedelta
 
 from . import exceptions as _exceptions
 from . import json as _json
+from . import response_headers as _rh
+from .conditional import make_conditional as _make_conditional
 from .ctx import _cv
 from .datastructures import Headers, HeaderSet
 from .environ import _parse_list_header
@@ -34,10 +36,13 @@ from .http import (
     _content_type_for,
     _escape,
     dump_cookie,
+    generate_etag,
     get_content_type,
     http_date,
     iri_to_uri,
+    quote_etag,
     redirect_page,
+    unquote_etag,
 )
 from .json import dumps, jsonify, loads
 
@@ -339,15 +344,26 @@ class Response:
         self.add_etag()
 
     def add_etag(self, overwrite: bool = False, weak: bool = False) -> None:
+        """An ETag from the body's SHA-1, unless there is one already."""
         if overwrite or "etag" not in self.headers:
-            import hashlib
-
-            self.set_etag(hashlib.sha1(self.get_data()).hexdigest(), weak)
+            self.set_etag(generate_etag(self.get_data()), weak)
 
     def set_etag(self, etag: str, weak: bool = False) -> None:
-        if '"' in etag:
-            raise ValueError("invalid etag")
-        self.headers["ETag"] = f'{"W/" if weak else ""}"{etag}"'
+        self.headers["ETag"] = quote_etag(etag, weak)
+
+    def get_etag(self) -> tuple[str, bool] | tuple[None, None]:
+        """(tag, weak) of the ETag header, or (None, None)."""
+        return unquote_etag(self.headers.get("ETag"))
+
+    def make_conditional(self, request_or_environ: t.Any, accept_ranges: bool | str = False, complete_length: int | None = None) -> Response:
+        """Werkzeug's: for a GET or HEAD, a 304 (412 when If-Match fails)
+        when the request's conditions say the client's copy is current, or a
+        206 of the requested range when ``accept_ranges`` and
+        ``complete_length`` allow one (raises ``RequestedRangeNotSatisfiable``
+        for a range that cannot be served).  Returns the response itself."""
+        environ = getattr(request_or_environ, "environ", request_or_environ)
+        _make_conditional(self, environ, accept_ranges, complete_length)
+        return self
 
     # -- header properties --------------------------------------------------------
 
@@ -676,6 +692,12 @@ def _run_wsgi_app(app: t.Callable[..., t.Any], environ: dict[str, t.Any], buffer
     if not started:
         raise RuntimeError(f"the WSGI application {app!r} did not start a response")
     return chunks, started[0], started[1]
+
+
+# the cache, date, range, security-policy and CORS header properties
+for _name in _rh.PROPERTIES:
+    setattr(Response, _name, getattr(_rh, _name))
+del _name
 
 
 def _replace(headers: list[tuple[str, str]], key: str, value: str) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import typing as t
+from datetime import timedelta
 
 from ._async import deferred_sync, iscoroutinefunction
+from .ctx import _current_request
 from .exceptions import HTTPException, default_exceptions
+from .helpers import send_from_directory
 from .paths import root_path_of
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
@@ -136,6 +139,26 @@ class Scaffold:
     @static_url_path.setter
     def static_url_path(self, value: str | None) -> None:
         self._static_url_path = None if value is None else value.rstrip("/")
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """The ``max_age`` of ``send_file`` when none is given: the app's
+        ``SEND_FILE_MAX_AGE_DEFAULT`` (None: browsers revalidate each time),
+        as Flask's; override to cache by file name."""
+        value = _current_request("get_send_file_max_age").app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return value  # type: ignore[no-any-return]
+
+    def send_static_file(self, filename: str) -> t.Any:
+        """The view of the ``static`` endpoint: ``filename`` from the static
+        folder (404 outside it or missing)."""
+        if not self.has_static_folder:
+            raise RuntimeError("'static_folder' must be set to serve static_files.")
+        # the subclass's max age (Flask's order: it may look at filename)
+        max_age = self.get_send_file_max_age(filename)
+        return send_from_directory(t.cast(str, self.static_folder), filename, max_age=max_age)
 
     def open_resource(self, resource: str, mode: str = "rb", encoding: str | None = None) -> t.IO[t.Any]:
         """A file under ``root_path``, for reading (``"rb"``, ``"r"``,

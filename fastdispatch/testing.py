@@ -31,7 +31,7 @@ from wsgiref.validate import validator
 from . import __version__
 from .ctx import _cv
 from .datastructures import Headers
-from .http import _check_header_value, _parse_date, dump_cookie, get_content_type, iri_to_uri
+from .http import _check_header_value, dump_cookie, get_content_type, iri_to_uri, parse_date
 from .json import dumps
 from .response import Response
 
@@ -163,7 +163,7 @@ class Cookie:
             value=value.strip(" \t"),
             decoded_key=decoded_key,
             decoded_value=decoded_value,
-            expires=_parse_date(params.get("expires")),
+            expires=parse_date(params.get("expires")),
             max_age=int(params["max-age"] or 0) if "max-age" in params else None,
             domain=params.get("domain") or server_name,
             origin_only="domain" not in params,

@@ -14,7 +14,7 @@ from base64 import b64decode, b64encode
 from datetime import datetime
 from uuid import UUID
 
-from ..http import _parse_date, http_date
+from ..http import http_date, parse_date
 from . import dumps, loads
 
 __all__ = ["JSONTag", "TaggedJSONSerializer"]
@@ -161,7 +161,7 @@ class TagDateTime(JSONTag):
         return http_date(value)
 
     def to_python(self, value: t.Any) -> t.Any:
-        return _parse_date(value)
+        return parse_date(value)
 
 
 class TaggedJSONSerializer:

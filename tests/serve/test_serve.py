@@ -224,3 +224,45 @@ def test_workers_killed_worker_is_replaced(name, required, start_server):
             assert c.read_response().status == 200
     assert srv.terminate() == 0, srv.output()
     assert not srv.children()
+
+
+FILES_APP = """
+from fastdispatch import App
+
+app = App(__name__)  # its static folder: ./static
+"""
+
+
+@pytest.mark.parametrize("name", SERVERS)
+def test_static_files_through_the_servers_file_wrapper(name, start_server, tmp_path):
+    """A static file, whole, in part, for HEAD and as a 304, on each server
+    (through its wsgi.file_wrapper where it has one)."""
+    need(name)
+    body = bytes(range(256)) * 400  # 100 KiB: more than one block
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "blob.bin").write_bytes(body)
+    (tmp_path / "files_app.py").write_text(FILES_APP)
+    srv = start_server(name, app="files_app:app", cwd=tmp_path)
+
+    def get(method="GET", headers=()):
+        with srv.conn() as c:
+            c.send(request(method, "/static/blob.bin", headers=headers, close=True))
+            return c.read_response(head=method == "HEAD")
+
+    whole = get()
+    assert (whole.status, whole.body) == (200, body), srv.output()
+    assert whole.headers["content-length"] == str(len(body))
+    assert whole.headers["accept-ranges"] == "bytes"
+    part = get(headers=[("Range", "bytes=1000-1999")])
+    assert (part.status, part.body, part.headers["content-range"]) == (206, body[1000:2000], f"bytes 1000-1999/{len(body)}")
+    suffix = get(headers=[("Range", "bytes=-10")])
+    assert (suffix.status, suffix.body) == (206, body[-10:])
+    assert get(headers=[("Range", f"bytes={len(body)}-")]).status == 416
+    head = get("HEAD")
+    assert (head.status, head.body) == (200, b"")
+    assert get(headers=[("If-None-Match", whole.headers["etag"])]).status == 304
+    assert get(headers=[("If-Modified-Since", whole.headers["last-modified"])]).status == 304
+    with srv.conn() as c:
+        c.send(request("GET", "/static/../files_app.py", close=True))
+        assert c.read_response().status == 404
+    assert srv.terminate() == 0, srv.output()
