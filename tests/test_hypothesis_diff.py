@@ -382,7 +382,7 @@ def test_built_urls(endpoint, x, extra):
         expected = want.build(endpoint, values)
     except Exception as e:  # noqa: BLE001 (the oracle's own refusal is compared)
         expected = type(e).__name__
-    for cls in (PythonRouter, CompiledRouter):
+    for _, cls in TWINS:
         router = cls()
         for rule, name in BUILD_TABLE:
             router.add(rule, name, ("GET",))
