@@ -2,12 +2,13 @@
 #   make serve   - the main job: the example API (examples/api.py) on meinheld
 #   make test    - the test suite, on both router implementations
 # Also: make bench (router and WSGI benchmarks), make wheel, make sdist-check,
-# make test-pythons (the suite on every CPython 3.9-3.14 found here).
+# make test-pythons (the suite on every CPython 3.9-3.14 found here), make docs
+# (the Sphinx site, docs/_build/html).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test test-pythons bench report soak wheel sdist-check clean
+.PHONY: serve test test-pythons bench report soak wheel sdist-check docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,12 @@ report: $(VENV)/.installed-bench $(VENV)/.installed-test $(VENV)/.servers
 soak: $(VENV)/.installed-test $(VENV)/.servers
 	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
+# The Sphinx site (docs/, MyST Markdown) into docs/_build/html. Warnings are
+# errors and every cross-reference must resolve (-n), so a docstring that does
+# not render or a link to a name that does not exist fails the build (and CI).
+docs: $(VENV)/.installed-docs
+	$(BIN)/python -m sphinx -b html -W --keep-going -n -q docs docs/_build/html
+
 # A manylinux wheel built, repaired, installed with --no-index into a fresh
 # venv and tested; the sdist installed without a compiler (pure Python).
 wheel:
@@ -61,4 +68,4 @@ sdist-check:
 	bash scripts/check_sdist.sh
 
 clean:
-	rm -rf $(VENV) .venv-pythons build dist wheelhouse *.egg-info fastdispatch/*.so fastdispatch/routing/*.so src/_router.c src/_shortpath.c
+	rm -rf $(VENV) .venv-pythons docs/_build build dist wheelhouse *.egg-info fastdispatch/*.so fastdispatch/routing/*.so src/_router.c src/_shortpath.c
