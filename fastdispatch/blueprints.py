@@ -62,6 +62,10 @@ class BlueprintSetupState:
 
 
 class Blueprint(Scaffold):
+    """A group of views, hooks and templates registered on an app with
+    ``app.register_blueprint``, as Flask's ``Blueprint``: its endpoints are
+    named ``<blueprint name>.<view>``, its rules prefixed with
+    ``url_prefix``."""
     def __init__(
         self,
         name: str,
@@ -128,26 +132,36 @@ class Blueprint(Scaffold):
     # The app-wide hooks and handlers, as Flask's: they apply to every
     # request of the app, not only to this blueprint's.
     def before_app_request(self, f: F) -> F:
+        """``before_request`` for every request of the app, not only this
+        blueprint's."""
         self._on_app(lambda app: app.before_request(f))
         return f
 
     def after_app_request(self, f: F) -> F:
+        """``after_request`` for every request of the app, not only this
+        blueprint's."""
         self._on_app(lambda app: app.after_request(f))
         return f
 
     def teardown_app_request(self, f: F) -> F:
+        """``teardown_request`` for every request of the app, not only this
+        blueprint's."""
         self._on_app(lambda app: app.teardown_request(f))
         return f
 
     def app_url_value_preprocessor(self, f: F) -> F:
+        """``url_value_preprocessor`` for every request of the app."""
         self._on_app(lambda app: app.url_value_preprocessor(f))
         return f
 
     def app_url_defaults(self, f: F) -> F:
+        """``url_defaults`` for every URL the app builds."""
         self._on_app(lambda app: app.url_defaults(f))
         return f
 
     def app_errorhandler(self, code_or_exception: type[BaseException] | int) -> t.Callable[[F], F]:
+        """``errorhandler`` for the whole app: handles ``code_or_exception``
+        raised by any view."""
         def decorator(f: F) -> F:
             self._on_app(lambda app: app.register_error_handler(code_or_exception, f))
             return f
@@ -155,10 +169,13 @@ class Blueprint(Scaffold):
         return decorator
 
     def app_context_processor(self, f: F) -> F:
+        """``context_processor`` for every template the app renders."""
         self._on_app(lambda app: app.context_processor(f))
         return f
 
     def app_template_filter(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Register a Jinja filter on the app (``name``, else the function's
+        name)."""
         def decorator(f: F) -> F:
             self.add_app_template_filter(f, name)
             return f
@@ -166,9 +183,12 @@ class Blueprint(Scaffold):
         return decorator
 
     def add_app_template_filter(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+        """``app_template_filter`` without the decorator."""
         self._on_app(lambda app: app.add_template_filter(f, name))
 
     def app_template_test(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Register a Jinja test on the app (``name``, else the function's
+        name)."""
         def decorator(f: F) -> F:
             self.add_app_template_test(f, name)
             return f
@@ -176,9 +196,12 @@ class Blueprint(Scaffold):
         return decorator
 
     def add_app_template_test(self, f: t.Callable[..., bool], name: str | None = None) -> None:
+        """``app_template_test`` without the decorator."""
         self._on_app(lambda app: app.add_template_test(f, name))
 
     def app_template_global(self, name: str | None = None) -> t.Callable[[F], F]:
+        """Register a Jinja global on the app (``name``, else the function's
+        name)."""
         def decorator(f: F) -> F:
             self.add_app_template_global(f, name)
             return f
@@ -186,6 +209,7 @@ class Blueprint(Scaffold):
         return decorator
 
     def add_app_template_global(self, f: t.Callable[..., t.Any], name: str | None = None) -> None:
+        """``app_template_global`` without the decorator."""
         self._on_app(lambda app: app.add_template_global(f, name))
 
     def _check_setup(self, method: str) -> None:
@@ -196,6 +220,8 @@ class Blueprint(Scaffold):
             )
 
     def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: t.Callable[..., t.Any] | None = None, **options: t.Any) -> None:
+        """Record a rule, added to the app (with the blueprint's prefix and
+        endpoint name) when the blueprint is registered."""
         if endpoint and "." in endpoint:
             raise ValueError("'endpoint' may not contain a dot '.' character.")
         if view_func is not None and "." in getattr(view_func, "__name__", ""):

@@ -111,6 +111,9 @@ class Config(dict):  # type: ignore[type-arg]
                 self[key] = getattr(obj, key)
 
     def get_namespace(self, namespace: str, lowercase: bool = True, trim_namespace: bool = True) -> dict[str, t.Any]:
+        """The keys starting with ``namespace`` as a dict: the prefix trimmed
+        (``trim_namespace``) and the keys lower-cased (``lowercase``), as
+        Flask's."""
         rv = {}
         for key, value in self.items():
             if not key.startswith(namespace):

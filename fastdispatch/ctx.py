@@ -315,8 +315,12 @@ g: t.Any = _Proxy(_g_of, "application")
 
 
 def has_request_context() -> bool:
+    """Whether a request context is pushed (so that ``request`` and ``session``
+    work)."""
     return _request_of(_cv.get(None)) is not None
 
 
 def has_app_context() -> bool:
+    """Whether an app context is pushed (so that ``current_app`` and ``g``
+    work)."""
     return _cv.get(None) is not None

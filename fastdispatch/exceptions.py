@@ -105,6 +105,7 @@ class HTTPException(Exception):
         return HTTP_STATUS_CODES.get(self.code, "Unknown Error")  # type: ignore[arg-type]
 
     def get_description(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> str:
+        """The description as HTML, for the error page."""
         description = "" if self.description is None else self.description
         return f"<p>{_escape(description).replace(chr(10), '<br>')}</p>"
 
@@ -114,9 +115,12 @@ class HTTPException(Exception):
         return f"<!doctype html>\n<html lang=en>\n<title>{self.code} {name}</title>\n<h1>{name}</h1>\n{self.get_description(environ)}\n"
 
     def get_headers(self, environ: dict[str, t.Any] | None = None, scope: dict[str, t.Any] | None = None) -> list[tuple[str, str]]:
+        """The error page's headers."""
         return list(_PAGE_HEADERS)
 
     def get_response(self, environ: t.Any = None, scope: dict[str, t.Any] | None = None) -> Response:
+        """The response to send: the one given to the exception, else the error
+        page."""
         if self.response is not None:
             return self.response
         if environ is not None:
@@ -139,6 +143,8 @@ class HTTPException(Exception):
 
 
 class BadRequest(HTTPException):
+    """*400 Bad Request*: raise it, or ``abort(400)``, to answer with this
+    status."""
     code = 400
     description = "The browser (or proxy) sent a request that this server could not understand."
 
@@ -159,6 +165,8 @@ class BadRequestKeyError(BadRequest, KeyError):
 
     @property  # type: ignore[override]
     def description(self) -> str:
+        """The error page's text; with ``show_exception`` it names the missing
+        key."""
         if self.show_exception:
             return f"{self._description}\n{KeyError.__name__}: {KeyError.__str__(self)}"
         return self._description
@@ -207,11 +215,15 @@ class Unauthorized(HTTPException):
 
 
 class Forbidden(HTTPException):
+    """*403 Forbidden*: raise it, or ``abort(403)``, to answer with this
+    status."""
     code = 403
     description = "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server."
 
 
 class NotFound(HTTPException):
+    """*404 Not Found*: raise it, or ``abort(404)``, to answer with this
+    status."""
     code = 404
     description = "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again."
 
@@ -234,6 +246,8 @@ class MethodNotAllowed(HTTPException):
 
 
 class NotAcceptable(HTTPException):
+    """*406 Not Acceptable*: raise it, or ``abort(406)``, to answer with this
+    status."""
     code = 406
     description = (
         "The resource identified by the request is only capable of"
@@ -244,16 +258,20 @@ class NotAcceptable(HTTPException):
 
 
 class RequestTimeout(HTTPException):
+    """*408 Request Timeout*: raise it, or ``abort(408)``, to answer with this
+    status."""
     code = 408
     description = "The server closed the network connection because the browser didn't finish the request within the specified time."
 
 
 class Conflict(HTTPException):
+    """*409 Conflict*: raise it, or ``abort(409)``, to answer with this status."""
     code = 409
     description = "A conflict happened while processing the request. The resource might have been modified while the request was being processed."
 
 
 class Gone(HTTPException):
+    """*410 Gone*: raise it, or ``abort(410)``, to answer with this status."""
     code = 410
     description = (
         "The requested URL is no longer available on this server and"
@@ -263,26 +281,36 @@ class Gone(HTTPException):
 
 
 class LengthRequired(HTTPException):
+    """*411 Length Required*: raise it, or ``abort(411)``, to answer with this
+    status."""
     code = 411
     description = "A request with this method requires a valid <code>Content-Length</code> header."
 
 
 class PreconditionFailed(HTTPException):
+    """*412 Precondition Failed*: raise it, or ``abort(412)``, to answer with
+    this status."""
     code = 412
     description = "The precondition on the request for the URL failed positive evaluation."
 
 
 class RequestEntityTooLarge(HTTPException):
+    """*413 Request Entity Too Large*: raise it, or ``abort(413)``, to answer
+    with this status."""
     code = 413
     description = "The data value transmitted exceeds the capacity limit."
 
 
 class RequestURITooLarge(HTTPException):
+    """*414 Request URI Too Long*: raise it, or ``abort(414)``, to answer with
+    this status."""
     code = 414
     description = "The length of the requested URL exceeds the capacity limit for this server. The request cannot be processed."
 
 
 class UnsupportedMediaType(HTTPException):
+    """*415 Unsupported Media Type*: raise it, or ``abort(415)``, to answer
+    with this status."""
     code = 415
     description = "The server does not support the media type transmitted in the request."
 
@@ -306,31 +334,42 @@ class RequestedRangeNotSatisfiable(HTTPException):
 
 
 class ExpectationFailed(HTTPException):
+    """*417 Expectation Failed*: raise it, or ``abort(417)``, to answer with
+    this status."""
     code = 417
     description = "The server could not meet the requirements of the Expect header"
 
 
 class ImATeapot(HTTPException):
+    """*418 I'm a teapot*: raise it, or ``abort(418)``, to answer with this
+    status."""
     code = 418
     description = "This server is a teapot, not a coffee machine"
 
 
 class MisdirectedRequest(HTTPException):
+    """*421 Misdirected Request*: raise it, or ``abort(421)``, to answer with
+    this status."""
     code = 421
     description = "The server is not able to produce a response."
 
 
 class UnprocessableEntity(HTTPException):
+    """*422 Unprocessable Entity*: raise it, or ``abort(422)``, to answer with
+    this status."""
     code = 422
     description = "The request was well-formed but was unable to be followed due to semantic errors."
 
 
 class Locked(HTTPException):
+    """*423 Locked*: raise it, or ``abort(423)``, to answer with this status."""
     code = 423
     description = "The resource that is being accessed is locked."
 
 
 class FailedDependency(HTTPException):
+    """*424 Failed Dependency*: raise it, or ``abort(424)``, to answer with
+    this status."""
     code = 424
     description = (
         "The method could not be performed on the resource because the requested action depended on another action and that action failed."
@@ -338,6 +377,8 @@ class FailedDependency(HTTPException):
 
 
 class PreconditionRequired(HTTPException):
+    """*428 Precondition Required*: raise it, or ``abort(428)``, to answer with
+    this status."""
     code = 428
     description = 'This request is required to be conditional; try using "If-Match" or "If-Unmodified-Since".'
 
@@ -358,16 +399,22 @@ class _RetryAfter(HTTPException):
 
 
 class TooManyRequests(_RetryAfter):
+    """*429 Too Many Requests*: raise it, or ``abort(429)``, to answer with
+    this status."""
     code = 429
     description = "This user has exceeded an allotted request count. Try again later."
 
 
 class RequestHeaderFieldsTooLarge(HTTPException):
+    """*431 Request Header Fields Too Large*: raise it, or ``abort(431)``, to
+    answer with this status."""
     code = 431
     description = "One or more header fields exceeds the maximum size."
 
 
 class UnavailableForLegalReasons(HTTPException):
+    """*451 Unavailable For Legal Reasons*: raise it, or ``abort(451)``, to
+    answer with this status."""
     code = 451
     description = "Unavailable for legal reasons."
 
@@ -388,16 +435,22 @@ class InternalServerError(HTTPException):
 
 
 class NotImplemented(HTTPException):  # noqa: A001 (Werkzeug's name)
+    """*501 Not Implemented*: raise it, or ``abort(501)``, to answer with this
+    status."""
     code = 501
     description = "The server does not support the action requested by the browser."
 
 
 class BadGateway(HTTPException):
+    """*502 Bad Gateway*: raise it, or ``abort(502)``, to answer with this
+    status."""
     code = 502
     description = "The proxy server received an invalid response from an upstream server."
 
 
 class ServiceUnavailable(_RetryAfter):
+    """*503 Service Unavailable*: raise it, or ``abort(503)``, to answer with
+    this status."""
     code = 503
     description = (
         "The server is temporarily unable to service your request due"
@@ -407,11 +460,15 @@ class ServiceUnavailable(_RetryAfter):
 
 
 class GatewayTimeout(HTTPException):
+    """*504 Gateway Timeout*: raise it, or ``abort(504)``, to answer with this
+    status."""
     code = 504
     description = "The connection to an upstream server timed out."
 
 
 class HTTPVersionNotSupported(HTTPException):
+    """*505 HTTP Version Not Supported*: raise it, or ``abort(505)``, to answer
+    with this status."""
     code = 505
     description = "The server does not support the HTTP protocol version used in the request."
 

@@ -191,6 +191,7 @@ class Request:
 
     @property
     def method(self) -> str:
+        """The request method, upper-cased (``"GET"``)."""
         m = self._method
         if m is None:
             m = self._method = self.environ.get("REQUEST_METHOD", "GET").upper()
@@ -225,6 +226,8 @@ class Request:
 
     @property
     def root_path(self) -> str:
+        """The path the app is mounted at (``SCRIPT_NAME``), as
+        ``script_root``."""
         return self.script_root
 
     @_lazy
@@ -257,6 +260,7 @@ class Request:
 
     @property
     def is_secure(self) -> bool:
+        """Whether the request came over TLS: the scheme is ``https`` or ``wss``."""
         return self.scheme in ("https", "wss")
 
     @_lazy
@@ -285,6 +289,7 @@ class Request:
 
     @property
     def root_url(self) -> str:
+        """The URL the app is mounted at, as ``url_root``."""
         return self.url_root
 
     @_lazy
@@ -343,10 +348,13 @@ class Request:
 
     @property
     def remote_addr(self) -> str | None:
+        """The client's address (``REMOTE_ADDR``; behind a proxy see
+        ``ProxyFix``)."""
         return self.environ.get("REMOTE_ADDR")
 
     @property
     def remote_user(self) -> str | None:
+        """The user the server authenticated (``REMOTE_USER``), if any."""
         return self.environ.get("REMOTE_USER")
 
     @_lazy
@@ -366,18 +374,22 @@ class Request:
 
     @property
     def referrer(self) -> str | None:
+        """The ``Referer`` header, if any."""
         return self.environ.get("HTTP_REFERER")
 
     @property
     def origin(self) -> str | None:
+        """The ``Origin`` header, if any."""
         return self.environ.get("HTTP_ORIGIN")
 
     @property
     def content_type(self) -> str | None:
+        """The ``Content-Type`` header, if any."""
         return self.environ.get("CONTENT_TYPE")
 
     @property
     def content_encoding(self) -> str | None:
+        """The ``Content-Encoding`` header, if any."""
         return self.environ.get("HTTP_CONTENT_ENCODING")
 
     @_lazy
@@ -391,10 +403,14 @@ class Request:
 
     @property
     def mimetype_params(self) -> dict[str, str]:
+        """The parameters of the ``Content-Type`` header, as a dict
+        (``charset``, ...)."""
         return self._parsed_content_type[1]
 
     @property
     def is_json(self) -> bool:
+        """Whether the body is JSON: ``application/json`` or
+        ``application/*+json``."""
         mt = self.mimetype
         return mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json"))
 
@@ -501,10 +517,13 @@ class Request:
 
     @property
     def access_control_request_method(self) -> str | None:
+        """The ``Access-Control-Request-Method`` header of a CORS preflight, if
+        any."""
         return self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
 
     @property
     def content_md5(self) -> str | None:
+        """The ``Content-MD5`` header, if any."""
         return self.environ.get("HTTP_CONTENT_MD5")
 
     # -- limits -------------------------------------------------------------
@@ -654,6 +673,10 @@ class Request:
         return self.get_json()
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> t.Any:
+        """The body parsed as JSON, or None when it is not JSON (unless
+        ``force``); malformed JSON is a 400 (``on_json_loading_failed``), or
+        None with ``silent``; parsed once per request unless ``cache`` is
+        false."""
         cached = self.__dict__.get("_cached_json", (Ellipsis, Ellipsis))
         if cache and cached[silent] is not Ellipsis:
             return cached[silent]
@@ -705,6 +728,7 @@ class Request:
 
     @property
     def blueprint(self) -> str | None:
+        """The name of the blueprint whose view the request matched, if any."""
         endpoint = self.endpoint
         if endpoint is not None and "." in endpoint:
             return endpoint.rpartition(".")[0]

@@ -210,6 +210,7 @@ class Response:
 
     @property
     def headers(self) -> Headers:
+        """The response headers (a ``Headers`` object)."""
         h = self._headers
         if h is None:
             h = Headers()
@@ -249,6 +250,7 @@ class Response:
 
     @property
     def status_code(self) -> int:
+        """The status as an integer; setting it also sets ``status``."""
         return self._status_code
 
     @status_code.setter
@@ -264,6 +266,8 @@ class Response:
         return rv.decode() if as_text else rv
 
     def set_data(self, value: bytes | str) -> None:
+        """Set the body to ``value`` (a ``str`` is encoded as UTF-8) and its
+        ``Content-Length``."""
         if isinstance(value, str):
             value = value.encode()
         elif type(value) is not bytes:
@@ -279,10 +283,12 @@ class Response:
 
     @property
     def is_sequence(self) -> bool:
+        """Whether the body is a list or tuple (not a stream)."""
         return isinstance(self.response, (tuple, list))
 
     @property
     def is_streamed(self) -> bool:
+        """Whether the body is an iterable of unknown length (a generator)."""
         try:
             len(self.response)
         except (TypeError, AttributeError):
@@ -290,6 +296,7 @@ class Response:
         return False
 
     def iter_encoded(self) -> t.Iterator[bytes]:
+        """The body as bytes, chunk by chunk (``str`` chunks encoded as UTF-8)."""
         return _iter_encoded(self.response)
 
     def make_sequence(self) -> None:
@@ -312,6 +319,8 @@ class Response:
         self.make_sequence()
 
     def calculate_content_length(self) -> int | None:
+        """The body's length in bytes, or None for a stream that may not be
+        read into a list."""
         try:
             self._ensure_sequence()
         except RuntimeError:
@@ -319,12 +328,16 @@ class Response:
         return sum(len(x) for x in self.iter_encoded())
 
     def call_on_close(self, func: t.Callable[[], t.Any]) -> t.Callable[[], t.Any]:
+        """Call ``func`` when the response is closed (after it is sent);
+        returns ``func``, so it works as a decorator."""
         if self._on_close is None:
             self._on_close = []
         self._on_close.append(func)
         return func
 
     def close(self) -> None:
+        """Close the body (if it has ``close``) and run the ``call_on_close``
+        functions."""
         if hasattr(self.response, "close"):
             self.response.close()
         if self._on_close:
@@ -349,6 +362,7 @@ class Response:
             self.set_etag(generate_etag(self.get_data()), weak)
 
     def set_etag(self, etag: str, weak: bool = False) -> None:
+        """Set the ``ETag`` header to ``etag`` quoted (``weak``: a ``W/`` tag)."""
         self.headers["ETag"] = quote_etag(etag, weak)
 
     def get_etag(self) -> tuple[str, bool] | tuple[None, None]:
@@ -369,6 +383,7 @@ class Response:
 
     @property
     def content_type(self) -> str | None:
+        """The ``Content-Type`` header, if any."""
         return self._header("content-type")
 
     @content_type.setter
@@ -391,6 +406,7 @@ class Response:
 
     @property
     def content_length(self) -> int | None:
+        """The ``Content-Length`` header as an integer, if any."""
         value = self._header("content-length")
         if value is None:
             return None
@@ -473,6 +489,7 @@ class Response:
 
     @property
     def json(self) -> t.Any:
+        """The body parsed as JSON (``get_json()``), for tests."""
         return self.get_json()
 
     def get_json(self, force: bool = False, silent: bool = False) -> t.Any:
@@ -513,6 +530,8 @@ class Response:
         samesite: str | None = None,
         partitioned: bool = False,
     ) -> None:
+        """Add a ``Set-Cookie`` header, with Werkzeug's arguments and
+        formatting (``max_age`` in seconds or a ``timedelta``)."""
         self.headers.add(
             "Set-Cookie",
             dump_cookie(
@@ -540,6 +559,8 @@ class Response:
         samesite: str | None = None,
         partitioned: bool = False,
     ) -> None:
+        """Expire the cookie ``key`` in the client (a ``Set-Cookie`` header
+        with the same ``path`` and ``domain``)."""
         self.set_cookie(
             key,
             expires=0,

@@ -179,5 +179,7 @@ def stream_template(template_name_or_list: str | Template | list[str | Template]
 
 
 def stream_template_string(source: str, **context: t.Any) -> t.Iterator[str]:
+    """Render the template source ``source`` with ``context``, as an iterator
+    of strings, as ``stream_template``."""
     app = current_app._get_current_object()
     return _stream(app, app.jinja_env.from_string(source), context)

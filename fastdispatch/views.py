@@ -93,6 +93,8 @@ class MethodView(View):
             cls.methods = methods
 
     def dispatch_request(self, **kwargs: t.Any) -> t.Any:
+        """Call the method named for the request's method (``get`` for HEAD
+        when there is no ``head``)."""
         method = request.method
         handler = getattr(self, method.lower(), None)
         if handler is None and method == "HEAD":
