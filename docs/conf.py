@@ -8,6 +8,7 @@ import sys
 sys.path.insert(0, os.path.abspath(".."))
 
 import fastdispatch  # noqa: E402
+from sphinx.util import logging  # noqa: E402
 
 project = "fastdispatch"
 author = "fastdispatch developers"
@@ -33,6 +34,9 @@ html_title = f"fastdispatch {release}"
 # first "words: ..." of a property's docstring as its type.
 
 autodoc_member_order = "bysource"
+# undocumented members are listed too, so that _require_docstring (below)
+# sees them: autodoc would otherwise leave them out without a word
+autodoc_default_options = {"undoc-members": True}
 # Annotations such as ``t.Callable[..., t.Any]`` name typing aliases that no
 # page documents, and the build has no network for intersphinx: in
 # nitpicky mode each would be a broken reference. The signatures show the
@@ -46,3 +50,57 @@ nitpick_ignore = [
     ("py:class", "fastdispatch.ctx._AppCtxGlobals"),
     ("py:class", "NamedSignal"),
 ]
+
+
+# Every public name the reference documents must say something: an empty
+# docstring is a warning, and so (with -W) a failed build. The names below
+# are the ones still without one, all in files other engineers are editing in
+# parallel (app.py, routing/, and two of response.py's header lambdas, which
+# need a ``doc=`` argument: a code change); take a name off the list when its
+# docstring is written.
+UNDOCUMENTED_FOR_NOW = {
+    "fastdispatch.App.add_url_rule",
+    "fastdispatch.App.register_blueprint",
+    "fastdispatch.App.debug",
+    "fastdispatch.App.secret_key",
+    "fastdispatch.App.testing",
+    "fastdispatch.App.logger",
+    "fastdispatch.App.app_context",
+    "fastdispatch.App.iter_rules",
+    "fastdispatch.Response.content_encoding",
+    "fastdispatch.Response.content_location",
+    "fastdispatch.routing.AnyConverter.to_url",
+    "fastdispatch.routing.BaseConverter",
+    "fastdispatch.routing.BaseConverter.to_python",
+    "fastdispatch.routing.BaseConverter.to_url",
+    "fastdispatch.routing.CompiledRouter.add",
+    "fastdispatch.routing.CompiledRouter.build",
+    "fastdispatch.routing.CompiledRouter.is_endpoint_expecting",
+    "fastdispatch.routing.CompiledRouter.iter_rules",
+    "fastdispatch.routing.CompiledRouter.match",
+    "fastdispatch.routing.FloatConverter",
+    "fastdispatch.routing.IntegerConverter",
+    "fastdispatch.routing.PythonRouter.add",
+    "fastdispatch.routing.PythonRouter.build",
+    "fastdispatch.routing.PythonRouter.converters",
+    "fastdispatch.routing.PythonRouter.is_endpoint_expecting",
+    "fastdispatch.routing.PythonRouter.iter_rules",
+    "fastdispatch.routing.PythonRouter.match",
+    "fastdispatch.routing.RequestRedirect.description",
+    "fastdispatch.routing.RequestRedirect.new_url",
+    "fastdispatch.routing.UUIDConverter",
+    "fastdispatch.routing.UUIDConverter.to_python",
+    "fastdispatch.routing.UUIDConverter.to_url",
+}
+
+
+def _require_docstring(app, what, name, obj, options, lines):
+    if what in ("module", "data", "attribute") or any(line.strip() for line in lines):
+        return
+    if name in UNDOCUMENTED_FOR_NOW:
+        return
+    logging.getLogger(__name__).warning("%s %s has no docstring", what, name)
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _require_docstring)

@@ -27,15 +27,19 @@ class JSONProvider:
         self._app: t.Any = weakref.proxy(app)
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """``obj`` as a JSON string."""
         raise NotImplementedError
 
     def dump(self, obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
+        """``obj`` as JSON, written to the text file ``fp``."""
         fp.write(self.dumps(obj, **kwargs))
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """The JSON string or bytes ``s`` parsed."""
         raise NotImplementedError
 
     def load(self, fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
+        """The JSON in the file ``fp`` parsed."""
         return self.loads(fp.read(), **kwargs)
 
     def _prepare_response_obj(self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> t.Any:
@@ -55,6 +59,9 @@ class JSONProvider:
 
 
 def _default(o: t.Any) -> t.Any:
+    """Flask's ``default``: what ``json`` cannot write itself (dates as HTTP
+    dates, ``Decimal``, ``UUID``, dataclasses, ``__html__`` objects) as JSON
+    values; anything else raises ``TypeError``."""
     if isinstance(o, date):
         return http_date(o)
     if isinstance(o, (decimal.Decimal, uuid.UUID)):
@@ -87,6 +94,8 @@ class DefaultJSONProvider(JSONProvider):
         _settings_changed(self)
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """``obj`` as a JSON string, with the provider's ``default``,
+        ``ensure_ascii`` and ``sort_keys``."""
         if kwargs == _COMPACT and self.default is _default and self.ensure_ascii is True and self.sort_keys is True:
             return compact_json(obj)  # response's case, without an encoder made per call
         kwargs.setdefault("default", self.default)
@@ -95,6 +104,8 @@ class DefaultJSONProvider(JSONProvider):
         return json.dumps(obj, **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """The JSON string or bytes ``s`` parsed (the standard library's
+        ``json.loads``)."""
         return json.loads(s, **kwargs)
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
