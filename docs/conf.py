@@ -25,9 +25,14 @@ exclude_patterns = ["_build"]
 # heading anchors, so that pages link to each other's sections by name
 myst_heading_anchors = 3
 myst_enable_extensions = ["colon_fence", "deflist"]
+# No raw HTML: bench/results.md (included as it is) writes paths such as
+# ``GET /api/notes/<own id>``, which a browser would take for a tag and hide.
+myst_disable_syntax = ["html_inline", "html_block"]
 
 html_theme = "furo"
 html_title = f"fastdispatch {release}"
+html_static_path = ["_static"]
+html_css_files = ["fastdispatch.css"]
 
 # The docstrings are reStructuredText prose (Sphinx style: ``literals``, and
 # field lists where a function has them), so no napoleon: it would read the

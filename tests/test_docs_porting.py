@@ -24,6 +24,7 @@ if not PORTING.exists():
 HEADER = ["Flask", "fastdispatch", "status", "how it differs"]
 STATUSES = {"works", "differs", "missing", "in progress (issue 14)"}
 NONE = "—"
+SAME = "same name"
 
 
 def cells(line: str) -> list[str]:
@@ -100,7 +101,8 @@ def test_row(row):
         # the Flask side names a real Flask feature
         resolve(flask_name)
     if status in ("works", "differs"):
-        name = dotted(ours)
+        # "same name": flask.X is fastdispatch.X (``Flask`` is an alias of ``App``)
+        name = "fastdispatch." + flask_name[len("flask.") :] if ours == SAME and flask_name else dotted(ours)
         assert name and name.startswith("fastdispatch."), f"{status!r} must name fastdispatch's counterpart, as `fastdispatch.X`: {ours!r}"
         resolve(name)
         if status == "differs":
