@@ -2,8 +2,8 @@
 opt-in: ``app.json = OrjsonProvider(app)``, or ``json_provider_class`` in
 an App subclass.  ``import fastdispatch`` never imports this module.
 
-It does not write what Flask's default provider writes (the README's JSON
-section lists the differences): keys in insertion order unless
+It does not write what Flask's default provider writes (docs/application.md, JSON,
+lists the differences): keys in insertion order unless
 ``sort_keys``, no spaces, non-ASCII as UTF-8, datetimes as ISO 8601."""
 
 from __future__ import annotations
