@@ -427,6 +427,7 @@ class App(AppTemplates, Scaffold, WSGICallable):
         if not shared:
             return False
         req.__dict__["g"] = _g_of(outer)
+        req.__dict__["_app_ctx"] = outer
         return True
 
     def _end_request(self, req: Request, exc: BaseException | None, shared: bool) -> None:

@@ -25,6 +25,8 @@ __all__ = [
     "RequestContext",
     "after_this_request",
     "copy_current_request_context",
+    "app_ctx",
+    "request_ctx",
 ]
 
 _cv: ContextVar[t.Any] = ContextVar("fastdispatch.context")
@@ -113,6 +115,7 @@ class RequestContext:
             request = app.request_class(environ, app)
             app._matched(request, *app._match(environ))
         self.request = request
+        request.__dict__["_request_ctx"] = self  # what ``request_ctx`` finds
         if session is not None:
             request._session = session
         self._tokens: list[tuple[t.Any, bool]] = []
@@ -324,3 +327,37 @@ def has_app_context() -> bool:
     """Whether an app context is pushed (so that ``current_app`` and ``g``
     work)."""
     return _cv.get(None) is not None
+
+
+# Flask's ``flask.globals.app_ctx`` and ``request_ctx``, which extensions
+# read (Flask-SQLAlchemy scopes its session by ``id(app_ctx)``,
+# Flask-Limiter keeps per-request state on ``request_ctx``).  A request the
+# app serves is its own context, so the objects are made when first asked
+# for, one per request, and kept on it.
+
+
+def _app_ctx_of(ctx: t.Any) -> AppContext:
+    if type(ctx) is AppContext:
+        return ctx
+    found = ctx.__dict__.get("_app_ctx")
+    if found is not None and type(found) is not AppContext:
+        return _app_ctx_of(found)  # the outer request's, for the same app
+    if found is None:
+        # a request inside an app context pushed for its app shares that
+        # one (App._enter_request), as in Flask; otherwise it has its own
+        found = ctx.__dict__["_app_ctx"] = AppContext(ctx.app)
+        found._g = _g_of(ctx)
+    return found
+
+
+def _request_ctx_of(ctx: t.Any) -> RequestContext | None:
+    if type(ctx) is AppContext:
+        return None
+    found = ctx.__dict__.get("_request_ctx")
+    if found is None:
+        found = RequestContext(ctx.app, ctx.environ, request=ctx)
+    return found  # type: ignore[no-any-return]
+
+
+app_ctx: t.Any = _Proxy(_app_ctx_of, "application")
+request_ctx: t.Any = _Proxy(_request_ctx_of, "request")
