@@ -94,6 +94,9 @@ def run(kind: str, make_app: t.Callable[..., t.Any], requests: t.Sequence[Reques
         app = make_app(w, w.flask.Flask if kind == "flask" else app_cls)
         assert isinstance(app, fastdispatch.App) is (kind == "fastdispatch")
         client = app.test_client()
+        # each client names itself (Werkzeug/3.1, fastdispatch/0.1); Flask-Login
+        # hashes the User-Agent into the session
+        client.environ_base["HTTP_USER_AGENT"] = "tests/extensions"
         out = []
         for method, path, kwargs in requests:
             kwargs = {k: (v() if callable(v) else v) for k, v in kwargs.items()}
