@@ -32,7 +32,7 @@ from .config import Config
 from .paths import instance_path_of
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _cv, _g_of
 from .environ import _wsgi_decode
-from .exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
+from .exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError, werkzeug_http_class
 from .helpers import get_debug_flag
 from .http import APPLICATION_JSON, TEXT_HTML
 from .json.provider import DefaultJSONProvider, compact_json, writes_compact_json
@@ -669,15 +669,19 @@ class App(AppTemplates, Scaffold, WSGICallable):
     # -- errors ---------------------------------------------------------------
 
     def _find_error_handler(self, e: BaseException) -> t.Callable[..., t.Any] | None:
-        exc_class = type(e)
+        mro = type(e).__mro__
         code = getattr(e, "code", None) if isinstance(e, HTTPException) else None
+        if code is None and werkzeug_http_class(type(e)) is not None:
+            # Werkzeug's own exception: found by the handlers of ours
+            code = e.code  # type: ignore[attr-defined]
+            mro = tuple(werkzeug_http_class(cls) or cls for cls in mro)
         scaffolds = (*self._blueprints_of(_cv.get().endpoint), self)
         for c in (code, None) if code is not None else (None,):
             for scaffold in scaffolds:
                 handlers = scaffold.error_handlers.get(c)
                 if not handlers:
                     continue
-                for cls in exc_class.__mro__:
+                for cls in mro:
                     handler = handlers.get(cls)
                     if handler is not None:
                         return handler
@@ -715,8 +719,8 @@ class App(AppTemplates, Scaffold, WSGICallable):
         other the error handler's answer, or raised again without one."""
         if isinstance(e, BadRequestKeyError) and (self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]):
             e.show_exception = True  # the key named in the 400's description
-        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
-            return self.handle_http_exception(e)
+        if (isinstance(e, HTTPException) or werkzeug_http_class(type(e)) is not None) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)  # type: ignore[arg-type]
         handler = self._find_error_handler(e)
         if handler is None:
             raise e

@@ -16,6 +16,7 @@ which ``import fastdispatch`` always does.
 
 from __future__ import annotations
 
+import sys
 import typing as t
 from datetime import datetime
 
@@ -518,3 +519,19 @@ def abort(code: int | Response, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
     aborter = getattr(getattr(_cv.get(None), "app", None), "aborter", None)
     (aborter if aborter is not None else _aborter)(code, *args, **kwargs)
     raise AssertionError("unreachable")  # an Aborter always raises
+
+
+def werkzeug_http_class(cls: type) -> type | None:
+    """For a class of Werkzeug's HTTP exceptions (raised by code that uses
+    ``werkzeug.exceptions`` itself, as Flask apps and extensions do): the
+    class of ours it stands for, where it is Werkzeug's own of that name,
+    else itself (an app's subclass); None for any other class.  Werkzeug
+    is not imported for this: without it no such exception exists."""
+    werkzeug = sys.modules.get("werkzeug.exceptions")
+    if werkzeug is None or not issubclass(cls, werkzeug.HTTPException):
+        return None
+    if getattr(werkzeug, cls.__name__, None) is cls:
+        ours = globals().get(cls.__name__)
+        if isinstance(ours, type) and issubclass(ours, HTTPException):
+            return ours
+    return cls

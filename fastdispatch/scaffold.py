@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from ._async import deferred_sync, iscoroutinefunction
 from .ctx import _current_request
-from .exceptions import HTTPException, default_exceptions
+from .exceptions import HTTPException, default_exceptions, werkzeug_http_class
 from .helpers import send_from_directory
 from .paths import root_path_of
 
@@ -34,6 +34,9 @@ def exc_class_and_code(exc_class_or_code: type[BaseException] | int) -> tuple[ty
         raise ValueError(f"'{getattr(exc_class, '__name__', exc_class)}' is not a subclass of Exception. Handlers can only be registered for Exception classes or HTTP error codes.")
     if issubclass(exc_class, HTTPException):
         return exc_class, exc_class.code
+    werkzeug_class = werkzeug_http_class(exc_class)  # errorhandler(werkzeug.exceptions.NotFound)
+    if werkzeug_class is not None:
+        return werkzeug_class, werkzeug_class.code
     return exc_class, None
 
 

@@ -966,6 +966,33 @@ def make_app(ns, hooks=True):  # noqa: C901 (one app, on purpose)
         again = get_flashed_messages()
         return jsonify(first=first, again=again, left="_flashes" in session)
 
+    # Werkzeug's own exceptions, raised and handled as code written for
+    # Flask (and extensions) does: answered as the framework's own
+    import werkzeug.exceptions as wx
+
+    class Gone(wx.Gone):
+        description = "moved on"
+
+    @app.route("/werkzeug-raise/<what>")
+    def werkzeug_raise(what):
+        if what == "abort":
+            wx.abort(418)
+        if what == "forbidden":
+            raise wx.Forbidden("no entry")
+        if what == "conflict":
+            raise wx.Conflict()
+        if what == "subclass":
+            raise Gone()
+        raise wx.NotFound()
+
+    @app.errorhandler(wx.Conflict)
+    def werkzeug_conflict(e):
+        return jsonify(handled=type(e).__name__, code=e.code), 409
+
+    @app.errorhandler(Gone)
+    def werkzeug_gone(e):
+        return "gone: " + e.description, 410
+
     return app
 
 

@@ -790,6 +790,9 @@ for what in ["odd-values", "unknown-endpoint", "missing-value", "bad-value", "ba
     one(f"urls-{what}", GET(f"/urls/{what}"))
 
 # a view's WSGI application (a Werkzeug response, a generator app) run for the request
+for what in ["abort", "forbidden", "conflict", "subclass", "notfound"]:
+    one(f"werkzeug-raise-{what}", GET(f"/werkzeug-raise/{what}"))
+one("werkzeug-handler-for-routing-404", GET("/werkzeug-raise"))
 for what in ["werkzeug-response", "werkzeug-with-status", "generator-app"]:
     case(f"wsgi-return-{what}", GET(f"/wsgi-return/{what}"), HEAD(f"/wsgi-return/{what}"))
 

@@ -47,13 +47,13 @@ def _bound(name: str) -> bool:
 def world(kind: str) -> t.Iterator[SimpleNamespace]:
     """``flask`` and every extension, as ``kind`` ("flask" or
     "fastdispatch") has them, for the duration of the block."""
+    outside = {name: module for name, module in sys.modules.items() if _bound(name)}
+    for name in outside:
+        del sys.modules[name]
     from fastdispatch import compat  # (installs itself when first imported)
 
     if compat._finder in sys.meta_path:
         sys.meta_path.remove(compat._finder)
-    outside = {name: module for name, module in sys.modules.items() if _bound(name)}
-    for name in outside:
-        del sys.modules[name]
     sys.modules.update(_worlds.get(kind, {}))
     if kind == "fastdispatch":
         compat.install()
