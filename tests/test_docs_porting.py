@@ -5,6 +5,7 @@ Flask's top level goes without a row."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import types
 from pathlib import Path
@@ -22,7 +23,9 @@ if not PORTING.exists():
     pytest.skip("docs/ is not beside this copy of the tests", allow_module_level=True)
 
 HEADER = ["Flask", "fastdispatch", "status", "how it differs"]
-STATUSES = {"works", "differs", "missing", "in progress (issue 14)"}
+STATUSES = {"works", "differs", "missing", "untested"}
+COMPAT = "`fastdispatch.compat`"  # an extension's row
+TESTED = re.compile(r"tested: `(tests/extensions/test_\w+\.py)`")
 NONE = "—"
 SAME = "same name"
 
@@ -100,6 +103,10 @@ def test_row(row):
     if flask_name is not None and flask_name.startswith("flask."):
         # the Flask side names a real Flask feature
         resolve(flask_name)
+    if ours == COMPAT:
+        check_extension(row)
+        return
+    assert status != "untested", "only an extension's row is 'untested'"
     if status in ("works", "differs"):
         # "same name": flask.X is fastdispatch.X (``Flask`` is an alias of ``App``)
         name = "fastdispatch." + flask_name[len("flask.") :] if ours == SAME and flask_name else dotted(ours)
@@ -111,15 +118,23 @@ def test_row(row):
         assert ours == NONE, f"a {status!r} row names no counterpart: {ours!r}"
     if status == "missing":
         assert any(g.startswith(row["Flask"]) for g in GAPS), f"{row['Flask']!r} is not under 'Documented gaps'"
-    if status.startswith("in progress"):
-        # The extensions wait for fastdispatch.compat (issue 14): once it
-        # exists, each of these rows must say what it does.
-        try:
-            importlib.import_module("fastdispatch.compat")
-        except ImportError:
-            pass
-        else:
-            pytest.fail(f"fastdispatch.compat exists: {row['Flask']} is no longer 'in progress', say works/differs/missing")
+
+
+def check_extension(row: dict[str, str]) -> None:
+    """An extension runs through ``fastdispatch.compat``: one that works
+    names the test that runs its app on Flask and on fastdispatch."""
+    # found, not imported: importing it aliases ``flask``, which this
+    # process has imported (tests/extensions/worlds.py imports it in a world)
+    assert importlib.util.find_spec("fastdispatch.compat") is not None
+    status, how = row["status"], row["how it differs"]
+    tested = TESTED.search(how)
+    if status in ("works", "differs"):
+        assert tested, f"{row['Flask']}: a 'works' extension names its test, as tested: `tests/extensions/test_x.py`"
+        assert (ROOT / tested.group(1)).is_file(), tested.group(1)
+    elif status == "untested":
+        assert tested is None and "not tested" in how.lower(), how
+    else:
+        assert any(g.startswith(row["Flask"]) for g in GAPS), f"{row['Flask']!r} is not under 'Documented gaps'"
 
 
 def test_every_flask_top_level_name_has_a_row():
