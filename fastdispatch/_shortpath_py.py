@@ -45,7 +45,7 @@ def _suspicious(environ: dict[str, t.Any]) -> bool:
     cl = environ.get("CONTENT_LENGTH")
     if cl and not (type(cl) is str and cl.isascii() and cl.isdigit()):
         return True
-    if "HTTP_HOST" not in environ and environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
+    if not environ.get("HTTP_HOST") and environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
         return True
     return controls(environ)
 

@@ -46,7 +46,9 @@ def problem(environ: dict[str, t.Any]) -> str | None:
     # server keeps is its own choice, so every list is refused
     if cl and not (type(cl) is str and cl.isascii() and cl.isdigit()):
         return "The request's Content-Length is not a number."
-    if "HTTP_HOST" not in environ and environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
+    # (granian passes a missing Host as an empty one; an http URI always has
+    # a host, so an empty Host is no better)
+    if not environ.get("HTTP_HOST") and environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
         return "The HTTP/1.1 request has no Host header."
     if controls(environ):
         return "A request header holds a control character."

@@ -220,7 +220,8 @@ cdef inline bint _suspicious(dict environ) except -1:
     hit = PyDict_GetItemWithError(environ, "CONTENT_LENGTH")
     if hit != NULL and not _digits(<object>hit):
         return True
-    if PyDict_GetItemWithError(environ, "HTTP_HOST") == NULL:
+    hit = PyDict_GetItemWithError(environ, "HTTP_HOST")
+    if hit == NULL or (PyUnicode_CheckExact(<object>hit) and PyUnicode_GET_LENGTH(<object>hit) == 0):
         hit = PyDict_GetItemWithError(environ, "SERVER_PROTOCOL")
         if hit != NULL and _is(<object>hit, "HTTP/1.1"):
             return True
