@@ -16,7 +16,10 @@ accepting, let the workers finish what they have, and exit 0.
               interface, ``respawn_failed_workers=True``), for 1 worker too.
               Before granian 2.8.2 the app is wrapped to set
               ``wsgi.input_terminated`` (chunked bodies; see below).
-``bjoern``    1 worker only: bjoern has no process manager, and running it
+``bjoern``    For benchmarking: loopback addresses only, unless
+              ``allow_public_bjoern`` (``--allow-public-bjoern``): its parser
+              (nodejs/http-parser, unmaintained) smuggles requests (issue
+              16).  1 worker only: bjoern has no process manager, and running it
               under gunicorn would take a worker class of our own.  SIGTERM
               is turned into bjoern's SIGINT stop, and the process ends once
               no request is in progress.  It does not support HTTP
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import ipaddress
 import os
 import signal
 import socket
@@ -212,6 +216,26 @@ def _announce(server: str, host: str, port: int, workers: int, detail: str) -> N
     print(f"fastdispatch: serving on http://{_fmt(host, port)} with {server} ({w}{detail}); SIGTERM or Ctrl-C stops", file=sys.stderr, flush=True)
 
 
+def _is_loopback(host: str) -> bool:
+    """Every address ``host`` names is a loopback one (unresolvable: no)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return False
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
+
+
+#: why bjoern faces no client but this machine's by default
+_BJOERN_PUBLIC = (
+    "bjoern smuggles requests (Content-Length beside Transfer-Encoding; chunk sizes that overflow) and is for "
+    "benchmarking: it binds loopback addresses only, not {host}, unless --allow-public-bjoern"
+)
+
+
 # -- entry point ----------------------------------------------------------------
 
 
@@ -227,6 +251,7 @@ def serve(
     app: t.Callable[..., t.Any] | None = None,
     debug: bool = False,
     reload: bool = False,
+    allow_public_bjoern: bool = False,
 ) -> int:
     """Serve ``spec`` (``MODULE:APP``) until SIGTERM/SIGINT; return the exit
     code.  ``app``, when given, is ``load_app(spec)`` already done.
@@ -235,7 +260,8 @@ def serve(
     the app in debug mode behind Werkzeug's debugger (on wsgiref, the
     development server, also for an app whose own ``debug`` is on); ``reload``: this process exits with
     ``reloader.RESTART`` when a source file changes, for its parent
-    (``reloader.run_with_reloader``) to start it again."""
+    (``reloader.run_with_reloader``) to start it again.  bjoern binds a
+    loopback ``host`` only, unless ``allow_public_bjoern``."""
     if server not in SERVERS:
         raise ServeError(f"unknown server {server!r} (choose from {', '.join(SERVERS)})")
     if workers < 1:
@@ -243,6 +269,8 @@ def serve(
     if server in ("bjoern", "wsgiref") and workers > 1:
         why = "bjoern has no process manager" if server == "bjoern" else "wsgiref is a single-process development server"
         raise ServeError(f"{why}: --workers {workers} is not supported (use --server meinheld or --server granian for several workers)")
+    if server == "bjoern" and not allow_public_bjoern and not _is_loopback(host):
+        raise ServeError(_BJOERN_PUBLIC.format(host=host))
     from .helpers import get_debug_flag  # (this module imports none of the package at load)
 
     debug = debug or get_debug_flag()
