@@ -9,7 +9,9 @@ accepting, let the workers finish what they have, and exit 0.
 ``meinheld``  1 worker: ``meinheld.server`` in this process (``listen``,
               ``set_keepalive``, ``run``); its own C signal handler makes
               SIGTERM stop accepting and finish open requests (at most about
-              1 s), then ``run`` returns.  N workers: gunicorn's arbiter with
+              1 s), then ``run`` returns.  Its body limit is the app's
+              ``MAX_CONTENT_LENGTH`` (a 413 before the body is read; else
+              meinheld's own 16 MiB).  N workers: gunicorn's arbiter with
               ``meinheld.gmeinheld.MeinheldWorker`` (see the subclass below
               for the one thing changed).  Keep-alive: ``--keep-alive`` s.
 ``granian``   granian's process manager (``Granian(...).serve()``, WSGI
@@ -279,6 +281,7 @@ def serve(
         raise problem
     if app is None:
         app = load_app(spec)
+    body_limit = _max_content_length(app)
     if debug and hasattr(app, "config"):
         app.debug = True  # type: ignore[attr-defined]
     # an app's own DEBUG shows the debugger on the development server only:
@@ -298,8 +301,8 @@ def serve(
         watch()
     if server == "meinheld":
         if workers == 1:
-            return _serve_meinheld(app, host, port, access_log, keep_alive)
-        return _serve_gunicorn(app, host, port, workers, access_log, keep_alive, graceful_timeout)
+            return _serve_meinheld(app, host, port, access_log, keep_alive, body_limit)
+        return _serve_gunicorn(app, host, port, workers, access_log, keep_alive, graceful_timeout, body_limit)
     if server == "granian":
         return _serve_granian(spec, host, port, workers, access_log, graceful_timeout)
     if server == "bjoern":
@@ -310,8 +313,27 @@ def serve(
 # -- meinheld -----------------------------------------------------------------
 
 
-def _serve_meinheld(app: t.Callable[..., t.Any], host: str, port: int, access_log: bool, keep_alive: int) -> int:
+def _max_content_length(app: t.Any) -> int | None:
+    """The app's ``MAX_CONTENT_LENGTH`` (None: none, or not a fastdispatch/Flask app)."""
+    config = getattr(app, "config", None)
+    limit = config.get("MAX_CONTENT_LENGTH") if isinstance(config, dict) else None
+    return limit if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0 else None
+
+
+def _limit_meinheld(body_limit: int | None) -> None:
+    """meinheld refuses a larger body with its 413 as soon as the headers
+    announce it; otherwise it reads (and spools) the whole body first, and
+    only then may the app refuse it."""
+    if body_limit is not None:
+        from meinheld import server as mh
+
+        mh.set_max_content_length(body_limit)
+
+
+def _serve_meinheld(app: t.Callable[..., t.Any], host: str, port: int, access_log: bool, keep_alive: int, body_limit: int | None = None) -> int:
     from meinheld import server as mh
+
+    _limit_meinheld(body_limit)
 
     # meinheld.server.run() installs its own C-level SIGTERM/SIGINT handler,
     # which does what meinheld.server.stop() does: stop accepting, let open
@@ -435,9 +457,12 @@ def _meinheld_worker_class() -> type:
 
 
 def _serve_gunicorn(
-    app: t.Callable[..., t.Any], host: str, port: int, workers: int, access_log: bool, keep_alive: int, graceful_timeout: int
+    app: t.Callable[..., t.Any], host: str, port: int, workers: int, access_log: bool, keep_alive: int, graceful_timeout: int,
+    body_limit: int | None = None,
 ) -> int:
     from gunicorn.app.base import BaseApplication
+
+    _limit_meinheld(body_limit)  # (set in the arbiter: the forked workers inherit it)
 
     worker_class = _meinheld_worker_class()
     options: dict[str, t.Any] = {
