@@ -3,7 +3,7 @@
     fastdispatch serve MODULE:APP [--host H] [--port P] [--workers N]
                                   [--server meinheld|granian|bjoern|wsgiref]
                                   [--access-log] [--keep-alive S] [--graceful-timeout S]
-                                  [--debug] [--reload]
+                                  [--debug] [--reload] [--allow-public-bjoern]
     fastdispatch routes MODULE:APP [--sort endpoint|methods|rule|match] [--all-methods]
     fastdispatch --version
     fastdispatch --app MODULE:APP COMMAND [ARGS]...
