@@ -89,6 +89,7 @@ class App(AppTemplates, Scaffold, WSGICallable):
         "MAX_FORM_MEMORY_SIZE": 500_000,
         "MAX_FORM_PARTS": 1_000,
         "MAX_JSON_DEPTH": MAX_JSON_DEPTH,  # fastdispatch's own: see Request.max_json_depth
+        "FRAMING_GUARD": True,  # fastdispatch's own: see fastdispatch.framing
         "SERVER_NAME": None,
         "APPLICATION_ROOT": "/",
         "PREFERRED_URL_SCHEME": "http",

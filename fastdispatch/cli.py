@@ -3,7 +3,7 @@
     fastdispatch serve MODULE:APP [--host H] [--port P] [--workers N]
                                   [--server meinheld|granian|bjoern|wsgiref]
                                   [--access-log] [--keep-alive S] [--graceful-timeout S]
-                                  [--debug] [--reload]
+                                  [--debug] [--reload] [--allow-public-bjoern]
     fastdispatch routes MODULE:APP [--sort endpoint|methods|rule|match] [--all-methods]
     fastdispatch --version
     fastdispatch --app MODULE:APP COMMAND [ARGS]...
@@ -125,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="development: restart the server when a Python source file of the app changes "
                             "(stat polling, once a second); one process only")
 
+    serve.add_argument("--allow-public-bjoern", action="store_true",
+                       help="let --server bjoern bind an address other than loopback; bjoern smuggles requests "
+                            "(it is for benchmarking): never in front of clients")
+
     routes = sub.add_parser("routes", help="print the route table of MODULE:APP",
                             description="Print the route table, as `flask routes` does.")
     routes.add_argument("app", metavar="MODULE:APP")
@@ -210,6 +214,7 @@ def _run_parser(args: list[str]) -> int:
             graceful_timeout=parsed.graceful_timeout,
             debug=parsed.debug,
             reload=parsed.reload,
+            allow_public_bjoern=parsed.allow_public_bjoern,
         )
     except ServeError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

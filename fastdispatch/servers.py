@@ -9,14 +9,19 @@ accepting, let the workers finish what they have, and exit 0.
 ``meinheld``  1 worker: ``meinheld.server`` in this process (``listen``,
               ``set_keepalive``, ``run``); its own C signal handler makes
               SIGTERM stop accepting and finish open requests (at most about
-              1 s), then ``run`` returns.  N workers: gunicorn's arbiter with
+              1 s), then ``run`` returns.  Its body limit is the app's
+              ``MAX_CONTENT_LENGTH`` (a 413 before the body is read; else
+              meinheld's own 16 MiB).  N workers: gunicorn's arbiter with
               ``meinheld.gmeinheld.MeinheldWorker`` (see the subclass below
               for the one thing changed).  Keep-alive: ``--keep-alive`` s.
 ``granian``   granian's process manager (``Granian(...).serve()``, WSGI
               interface, ``respawn_failed_workers=True``), for 1 worker too.
               Before granian 2.8.2 the app is wrapped to set
               ``wsgi.input_terminated`` (chunked bodies; see below).
-``bjoern``    1 worker only: bjoern has no process manager, and running it
+``bjoern``    For benchmarking: loopback addresses only, unless
+              ``allow_public_bjoern`` (``--allow-public-bjoern``): its parser
+              (nodejs/http-parser, unmaintained) smuggles requests (issue
+              16).  1 worker only: bjoern has no process manager, and running it
               under gunicorn would take a worker class of our own.  SIGTERM
               is turned into bjoern's SIGINT stop, and the process ends once
               no request is in progress.  It does not support HTTP
@@ -35,6 +40,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import ipaddress
 import os
 import signal
 import socket
@@ -212,6 +218,26 @@ def _announce(server: str, host: str, port: int, workers: int, detail: str) -> N
     print(f"fastdispatch: serving on http://{_fmt(host, port)} with {server} ({w}{detail}); SIGTERM or Ctrl-C stops", file=sys.stderr, flush=True)
 
 
+def _is_loopback(host: str) -> bool:
+    """Every address ``host`` names is a loopback one (unresolvable: no)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return False
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
+
+
+#: why bjoern faces no client but this machine's by default
+_BJOERN_PUBLIC = (
+    "bjoern smuggles requests (Content-Length beside Transfer-Encoding; chunk sizes that overflow) and is for "
+    "benchmarking: it binds loopback addresses only, not {host}, unless --allow-public-bjoern"
+)
+
+
 # -- entry point ----------------------------------------------------------------
 
 
@@ -227,6 +253,7 @@ def serve(
     app: t.Callable[..., t.Any] | None = None,
     debug: bool = False,
     reload: bool = False,
+    allow_public_bjoern: bool = False,
 ) -> int:
     """Serve ``spec`` (``MODULE:APP``) until SIGTERM/SIGINT; return the exit
     code.  ``app``, when given, is ``load_app(spec)`` already done.
@@ -235,7 +262,8 @@ def serve(
     the app in debug mode behind Werkzeug's debugger (on wsgiref, the
     development server, also for an app whose own ``debug`` is on); ``reload``: this process exits with
     ``reloader.RESTART`` when a source file changes, for its parent
-    (``reloader.run_with_reloader``) to start it again."""
+    (``reloader.run_with_reloader``) to start it again.  bjoern binds a
+    loopback ``host`` only, unless ``allow_public_bjoern``."""
     if server not in SERVERS:
         raise ServeError(f"unknown server {server!r} (choose from {', '.join(SERVERS)})")
     if workers < 1:
@@ -243,6 +271,8 @@ def serve(
     if server in ("bjoern", "wsgiref") and workers > 1:
         why = "bjoern has no process manager" if server == "bjoern" else "wsgiref is a single-process development server"
         raise ServeError(f"{why}: --workers {workers} is not supported (use --server meinheld or --server granian for several workers)")
+    if server == "bjoern" and not allow_public_bjoern and not _is_loopback(host):
+        raise ServeError(_BJOERN_PUBLIC.format(host=host))
     from .helpers import get_debug_flag  # (this module imports none of the package at load)
 
     debug = debug or get_debug_flag()
@@ -251,6 +281,7 @@ def serve(
         raise problem
     if app is None:
         app = load_app(spec)
+    body_limit = _max_content_length(app)
     if debug and hasattr(app, "config"):
         app.debug = True  # type: ignore[attr-defined]
     # an app's own DEBUG shows the debugger on the development server only:
@@ -270,8 +301,8 @@ def serve(
         watch()
     if server == "meinheld":
         if workers == 1:
-            return _serve_meinheld(app, host, port, access_log, keep_alive)
-        return _serve_gunicorn(app, host, port, workers, access_log, keep_alive, graceful_timeout)
+            return _serve_meinheld(app, host, port, access_log, keep_alive, body_limit)
+        return _serve_gunicorn(app, host, port, workers, access_log, keep_alive, graceful_timeout, body_limit)
     if server == "granian":
         return _serve_granian(spec, host, port, workers, access_log, graceful_timeout)
     if server == "bjoern":
@@ -282,8 +313,27 @@ def serve(
 # -- meinheld -----------------------------------------------------------------
 
 
-def _serve_meinheld(app: t.Callable[..., t.Any], host: str, port: int, access_log: bool, keep_alive: int) -> int:
+def _max_content_length(app: t.Any) -> int | None:
+    """The app's ``MAX_CONTENT_LENGTH`` (None: none, or not a fastdispatch/Flask app)."""
+    config = getattr(app, "config", None)
+    limit = config.get("MAX_CONTENT_LENGTH") if isinstance(config, dict) else None
+    return limit if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0 else None
+
+
+def _limit_meinheld(body_limit: int | None) -> None:
+    """meinheld refuses a larger body with its 413 as soon as the headers
+    announce it; otherwise it reads (and spools) the whole body first, and
+    only then may the app refuse it."""
+    if body_limit is not None:
+        from meinheld import server as mh
+
+        mh.set_max_content_length(body_limit)
+
+
+def _serve_meinheld(app: t.Callable[..., t.Any], host: str, port: int, access_log: bool, keep_alive: int, body_limit: int | None = None) -> int:
     from meinheld import server as mh
+
+    _limit_meinheld(body_limit)
 
     # meinheld.server.run() installs its own C-level SIGTERM/SIGINT handler,
     # which does what meinheld.server.stop() does: stop accepting, let open
@@ -407,9 +457,12 @@ def _meinheld_worker_class() -> type:
 
 
 def _serve_gunicorn(
-    app: t.Callable[..., t.Any], host: str, port: int, workers: int, access_log: bool, keep_alive: int, graceful_timeout: int
+    app: t.Callable[..., t.Any], host: str, port: int, workers: int, access_log: bool, keep_alive: int, graceful_timeout: int,
+    body_limit: int | None = None,
 ) -> int:
     from gunicorn.app.base import BaseApplication
+
+    _limit_meinheld(body_limit)  # (set in the arbiter: the forked workers inherit it)
 
     worker_class = _meinheld_worker_class()
     options: dict[str, t.Any] = {

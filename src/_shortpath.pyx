@@ -9,10 +9,12 @@ from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
 from cpython.object cimport PyObject_Call
 from cpython.ref cimport Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_AsUTF8String
+from libc.stdint cimport uint64_t
 from libc.string cimport memcmp, memcpy
 
 from fastdispatch.ctx import _cv as _cv_py
 from fastdispatch.environ import _wsgi_decode
+from fastdispatch.framing import refusal
 from fastdispatch.http import APPLICATION_JSON as _application_json_py, TEXT_HTML as _text_html_py
 from fastdispatch.json.provider import compact_json
 from fastdispatch.request import SHORT_PATH_SLOTS, Request
@@ -20,7 +22,10 @@ from fastdispatch.routing import RoutingException
 
 cdef extern from "Python.h":
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
+    int PyDict_Next(object d, Py_ssize_t* pos, PyObject** key, PyObject** value)
     bint PyUnicode_IS_ASCII(object o)
+    bint PyUnicode_IS_COMPACT_ASCII(object o)
+    bint PyUnicode_CheckExact(object o)
     int PyUnicode_KIND(object o)
     void* PyUnicode_DATA(object o)
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -145,6 +150,84 @@ cdef inline bint _plain(app, dict environ, req) except -1:
         PyDict_GetItemWithError(environ, "HTTP_COOKIE") == NULL or not app.config["SECRET_KEY"])
 
 
+cdef inline bint _digits(object s) noexcept:
+    """``s`` is a str of ASCII digits only (or empty)."""
+    cdef Py_ssize_t i, n
+    cdef const unsigned char* p
+    if type(s) is not str or PyUnicode_KIND(s) != 1:
+        return False
+    n = PyUnicode_GET_LENGTH(s)
+    p = <const unsigned char*>PyUnicode_DATA(s)
+    for i in range(n):
+        if <unsigned char>(p[i] - 48) > 9:  # 48: ord("0"); unsigned: below it wraps high
+            return False
+    return True
+
+
+cdef inline bint _control_in(const unsigned char* p, Py_ssize_t n) noexcept:
+    """A C0 character but HTAB, or DEL, among ``p[:n]``."""
+    cdef Py_ssize_t i = 0
+    cdef uint64_t w, x
+    # PERF: eight bytes a step: a word with a byte below 0x20 or equal to
+    # 0x7f (the exact "has less"/"has zero" bit tricks) is looked at byte by
+    # byte, to let tabs through
+    while i + 8 <= n:
+        memcpy(&w, p + i, 8)
+        x = w ^ 0x7f7f7f7f7f7f7f7fULL
+        if ((w - 0x2020202020202020ULL) & ~w | (x - 0x0101010101010101ULL) & ~x) & 0x8080808080808080ULL:
+            break
+        i += 8
+    while i < n:
+        if (p[i] < 32 and p[i] != 9) or p[i] == 127:
+            return True
+        i += 1
+    return False
+
+
+cdef inline bint _controls(dict environ) noexcept:
+    """``framing.controls`` or a value it would have to look at: a header
+    value in another kind than latin-1's one byte a character."""
+    cdef Py_ssize_t pos = 0
+    cdef PyObject* key
+    cdef PyObject* value
+    cdef const char* k
+    # PERF: most of what this costs an ordinary request is this walk over
+    # the environ (PyDict_Next per key): each step kept to a few tests
+    while PyDict_Next(environ, &pos, &key, &value):
+        # a server's keys are compact ASCII strs (PEP 3333: native strings);
+        # any other str key is left to framing.controls
+        if not (PyUnicode_CheckExact(<object>key) and PyUnicode_IS_COMPACT_ASCII(<object>key)):
+            if isinstance(<object>key, str):
+                return True
+            continue
+        k = <const char*>PyUnicode_DATA(<object>key)
+        if k[0] != 72 or PyUnicode_GET_LENGTH(<object>key) < 5 or memcmp(k, "HTTP_", 5) != 0:  # 72: ord("H"), most keys fail here
+            continue
+        if not PyUnicode_CheckExact(<object>value):
+            continue
+        if PyUnicode_KIND(<object>value) != 1:
+            return True
+        if _control_in(<const unsigned char*>PyUnicode_DATA(<object>value), PyUnicode_GET_LENGTH(<object>value)):
+            return True
+    return False
+
+
+cdef inline bint _suspicious(dict environ) except -1:
+    """The twin's docstring says what this is."""
+    cdef PyObject* hit
+    if PyDict_GetItemWithError(environ, "HTTP_TRANSFER_ENCODING") != NULL:
+        return True
+    hit = PyDict_GetItemWithError(environ, "CONTENT_LENGTH")
+    if hit != NULL and not _digits(<object>hit):
+        return True
+    hit = PyDict_GetItemWithError(environ, "HTTP_HOST")
+    if hit == NULL or (PyUnicode_CheckExact(<object>hit) and PyUnicode_GET_LENGTH(<object>hit) == 0):
+        hit = PyDict_GetItemWithError(environ, "SERVER_PROTOCOL")
+        if hit != NULL and _is(<object>hit, "HTTP/1.1"):
+            return True
+    return _controls(environ)
+
+
 cdef class ShortPathState:
     """What ``App._short_path_state`` worked out for ``call``: the twin's
     docstring says what each field means."""
@@ -186,7 +269,12 @@ cdef class WSGICallable:
 cdef object _call(app, dict environ, start_response):
     # app: a WSGICallable (the callers' argument types say so)
     cdef PyObject* hit
-    cdef ShortPathState state = (<WSGICallable>app)._fast or app._short_path_state()
+    cdef ShortPathState state
+    if _suspicious(environ):
+        refused = refusal(app, environ, start_response)
+        if refused is not None:
+            return refused
+    state = (<WSGICallable>app)._fast or app._short_path_state()
     if not state.matches:
         return app.wsgi_app(environ, start_response)
     # PERF: straight from the environ; the router upper-cases the method

@@ -290,6 +290,7 @@ def _environ(**extra: t.Any) -> dict[str, t.Any]:
         "SERVER_NAME": "localhost",
         "SERVER_PORT": "80",
         "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "localhost",  # HTTP/1.1 without one: the framing guard's 400
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(),
         "wsgi.errors": io.StringIO(),

@@ -210,3 +210,28 @@ def test_granian_before_2_8_2_is_told_the_input_is_terminated(monkeypatch, versi
     assert (loaded is not app) == wrapped
     assert loaded({"HTTP_TRANSFER_ENCODING": "chunked"}, None) == [b""]
     assert seen.get("wsgi.input_terminated", False) is wrapped
+
+
+# -- bjoern: loopback only unless asked (it smuggles requests: issue 16) ------------------
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1"])
+def test_bjoern_refuses_a_public_address(host):
+    line = one_line_error(run_cli("serve", "examples.api:app", "--server", "bjoern", "--host", host), 2)
+    assert "bjoern smuggles requests" in line and f"not {host}" in line and "--allow-public-bjoern" in line
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("localhost", True),
+                                            ("0.0.0.0", False), ("::", False), ("192.0.2.1", False), ("no-such-host.invalid", False)])
+def test_loopback_addresses(host, loopback):
+    from fastdispatch.servers import _is_loopback
+
+    assert _is_loopback(host) is loopback
+
+
+def test_bjoern_binds_a_public_address_when_allowed(start_server):
+    need("bjoern")
+    srv = start_server("bjoern", "--host", "0.0.0.0", "--allow-public-bjoern")
+    with srv.conn() as c:
+        c.send(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        assert c.read_response().status == 200

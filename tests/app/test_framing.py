@@ -1,0 +1,217 @@
+"""The framing guard (``fastdispatch.framing``, ``FRAMING_GUARD``): a request
+two parsers could frame two ways gets a 400 and ``Connection: close`` before
+any hook or view runs, on both twins (the short path's cheap test is each
+twin's own); an ordinary request is served as before."""
+
+import io
+
+import pytest
+
+from fastdispatch import framing
+
+
+def environ(**extra):
+    env = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "SERVER_SOFTWARE": "test",
+        "HTTP_HOST": "localhost",
+        "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
+        "HTTP_ACCEPT": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b"hello"),
+        "wsgi.errors": io.StringIO(),
+    }
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+@pytest.fixture
+def app(app_cls):
+    app = app_cls(__name__)
+    app.ran = []
+
+    @app.route("/", methods=["GET", "POST"])
+    def index():
+        app.ran.append("view")
+        return "served"
+
+    return app
+
+
+@pytest.fixture
+def hooked(app):
+    @app.before_request
+    def before():
+        app.ran.append("before_request")
+
+    return app
+
+
+def call(app, env):
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"] = status
+        seen["headers"] = headers
+
+    body = b"".join(app(env, start_response))
+    return seen["status"], dict(seen["headers"]), body
+
+
+REFUSED = {
+    "CL and TE": dict(CONTENT_LENGTH="5", HTTP_TRANSFER_ENCODING="chunked"),
+    "CL 0 and TE": dict(CONTENT_LENGTH="0", HTTP_TRANSFER_ENCODING="chunked"),
+    "TE space chunked": dict(HTTP_TRANSFER_ENCODING=" chunked", CONTENT_LENGTH=None),
+    "TE Chunked": dict(HTTP_TRANSFER_ENCODING="Chunked", CONTENT_LENGTH=None),
+    "TE chunked, identity": dict(HTTP_TRANSFER_ENCODING="chunked, identity", CONTENT_LENGTH=None),
+    "TE xchunked": dict(HTTP_TRANSFER_ENCODING="xchunked", CONTENT_LENGTH=None),
+    "TE identity": dict(HTTP_TRANSFER_ENCODING="identity", CONTENT_LENGTH=None),
+    "TE gzip, chunked": dict(HTTP_TRANSFER_ENCODING="gzip, chunked", CONTENT_LENGTH=None),
+    "TE empty": dict(HTTP_TRANSFER_ENCODING="", CONTENT_LENGTH=None),
+    "CL negative": dict(CONTENT_LENGTH="-5"),
+    "CL plus": dict(CONTENT_LENGTH="+5"),
+    "CL leading space": dict(CONTENT_LENGTH=" 5"),
+    "CL trailing space": dict(CONTENT_LENGTH="5 "),
+    "CL duplicated, joined": dict(CONTENT_LENGTH="5, 5"),
+    "CL duplicated, no space": dict(CONTENT_LENGTH="5,5"),
+    "CL hex": dict(CONTENT_LENGTH="0x5"),
+    "CL word": dict(CONTENT_LENGTH="five"),
+    "CL latin-1 superscript": dict(CONTENT_LENGTH="\xb2"),
+    "CL arabic-indic digit": dict(CONTENT_LENGTH="\u0665"),
+    "HTTP/1.1 without Host": dict(HTTP_HOST=None),
+    "HTTP/1.1 with an empty Host (granian's missing one)": dict(HTTP_HOST=""),
+    "NUL": dict(HTTP_X_REQUEST_ID="a\x00b"),
+    "SOH": dict(HTTP_X_REQUEST_ID="\x01"),
+    "BS": dict(HTTP_X_REQUEST_ID="a\x08"),
+    "LF": dict(HTTP_X_REQUEST_ID="a\nX-Injected: 1"),
+    "CR": dict(HTTP_X_REQUEST_ID="a\rb"),
+    "US": dict(HTTP_X_REQUEST_ID="a\x1f"),
+    "DEL": dict(HTTP_X_REQUEST_ID="a\x7f"),
+    "NUL after 8-byte words": dict(HTTP_X_REQUEST_ID="0123456789abcdef\x00"),
+    "NUL in a word": dict(HTTP_X_REQUEST_ID="0123456789ab\x00def0123"),
+    "control after a tab in the same word": dict(HTTP_X_REQUEST_ID="ab\tcd\x00ef"),
+    "control in the Host": dict(HTTP_HOST="local\x00host"),
+    "control in a non-latin-1 value": dict(HTTP_X_NAME="\u0416\x00"),
+}
+
+
+@pytest.mark.parametrize("extra", REFUSED.values(), ids=REFUSED.keys())
+def test_refused_with_400_and_close_before_any_hook_or_view(hooked, extra):
+    status, headers, body = call(hooked, environ(**extra))
+    assert status == "400 BAD REQUEST"
+    assert headers["Connection"] == "close"
+    assert headers["Content-Length"] == str(len(body))
+    assert b"<title>400 Bad Request</title>" in body
+    assert hooked.ran == []
+
+
+@pytest.mark.parametrize("extra", REFUSED.values(), ids=REFUSED.keys())
+def test_refused_on_the_short_path_too(app, extra):
+    # no hook: a hit the short path serves itself
+    status, headers, _ = call(app, environ(**extra))
+    assert (status, headers["Connection"]) == ("400 BAD REQUEST", "close")
+    assert app.ran == []
+
+
+SERVED = {
+    "ordinary": {},
+    "no body headers": dict(CONTENT_LENGTH=None),
+    "CL": dict(CONTENT_LENGTH="5"),
+    "CL leading zeros": dict(CONTENT_LENGTH="005"),
+    "CL empty (PEP 3333)": dict(CONTENT_LENGTH=""),
+    "TE chunked alone": dict(HTTP_TRANSFER_ENCODING="chunked", CONTENT_LENGTH=None),
+    "TE chunked, CL empty": dict(HTTP_TRANSFER_ENCODING="chunked", CONTENT_LENGTH=""),
+    "HTTP/1.0 without Host": dict(HTTP_HOST=None, SERVER_PROTOCOL="HTTP/1.0"),
+    "HTTP/2 without Host": dict(HTTP_HOST=None, SERVER_PROTOCOL="HTTP/2"),
+    "tab in a value": dict(HTTP_X_REQUEST_ID="a\tb"),
+    "latin-1 in a value": dict(HTTP_X_NAME="caf\xe9 \xa0\xff"),
+    "non-latin-1 value": dict(HTTP_X_NAME="\u0416\u0416\u0416"),
+    "long value": dict(HTTP_COOKIE="k=" + "v" * 4000),
+    "control outside the headers": dict(QUERY_STRING="a\x00b", REMOTE_USER="\x01"),
+}
+
+
+@pytest.mark.parametrize("extra", SERVED.values(), ids=SERVED.keys())
+def test_ordinary_requests_are_served(hooked, extra):
+    status, headers, body = call(hooked, environ(**extra))
+    assert (status, body) == ("200 OK", b"served")
+    assert "Connection" not in headers
+    assert hooked.ran == ["before_request", "view"]
+
+
+@pytest.mark.parametrize("extra", SERVED.values(), ids=SERVED.keys())
+def test_ordinary_requests_on_the_short_path(app, extra):
+    assert call(app, environ(**extra))[::2] == ("200 OK", b"served")
+
+
+def test_the_twins_agree_with_the_full_check():
+    # each twin's cheap test must flag (at least) what framing.problem refuses
+    from fastdispatch import _shortpath_py
+
+    for extra in REFUSED.values():
+        assert framing.problem(environ(**extra)) is not None
+        assert _shortpath_py._suspicious(environ(**extra))
+    for extra in SERVED.values():
+        assert framing.problem(environ(**extra)) is None
+    # and nothing on an ordinary request (a chunked body is looked at)
+    assert not _shortpath_py._suspicious(environ())
+
+
+def test_off_with_the_config_key(hooked):
+    hooked.config["FRAMING_GUARD"] = False
+    status, _, body = call(hooked, environ(CONTENT_LENGTH="5", HTTP_TRANSFER_ENCODING="chunked"))
+    assert (status, body) == ("200 OK", b"served")
+    # and on again: the key is read per refusal, not cached
+    hooked.config["FRAMING_GUARD"] = True
+    assert call(hooked, environ(HTTP_HOST=None))[0] == "400 BAD REQUEST"
+
+
+def test_on_by_default(app_cls):
+    assert app_cls(__name__).config["FRAMING_GUARD"] is True
+
+
+def test_middleware_wrapped_app_is_guarded(app):
+    inner = app.wsgi_app
+    passed = []
+
+    def middleware(env, start_response):
+        passed.append(env["PATH_INFO"])
+        return inner(env, start_response)
+
+    app.wsgi_app = middleware
+    status, headers, _ = call(app, environ(CONTENT_LENGTH="1,1"))
+    assert (status, headers["Connection"], passed, app.ran) == ("400 BAD REQUEST", "close", [], [])
+    assert call(app, environ())[0] == "200 OK"
+    assert passed == ["/"]
+
+
+def test_no_connection_header_for_wsgiref(app):
+    # wsgiref closes every connection, and turns a hop-by-hop header from the
+    # app into an AssertionError (a 500)
+    status, headers, _ = call(app, environ(HTTP_HOST=None, SERVER_SOFTWARE="WSGIServer/0.2 CPython/3.11"))
+    assert status == "400 BAD REQUEST"
+    assert "Connection" not in headers
+
+
+def test_the_body_is_not_read(app):
+    class Exploding:
+        def read(self, *args):
+            raise AssertionError("wsgi.input was read")
+
+        readline = read
+
+    assert call(app, environ(CONTENT_LENGTH="5", HTTP_TRANSFER_ENCODING="chunked", **{"wsgi.input": Exploding()}))[0] == "400 BAD REQUEST"
+
+
+def test_the_test_client_sends_ordinary_requests(app):
+    assert app.test_client().post("/", data=b"x" * 100).status_code == 200
