@@ -109,6 +109,7 @@ cdef class Node:
     # the lists below as C arrays in one block (borrowed: the lists own
     # them), so the search reads them without list or str machinery, and
     # the prefix's characters where it is ASCII; _sync after any change
+    # (through _stale: the router syncs its stale nodes at the next match)
     cdef Py_ssize_t nkids, ndyn
     cdef PyObject** kids
     cdef PyObject** dyn
@@ -126,6 +127,7 @@ cdef class Node:
     # the rules here with strict_slashes=False, which also match the path
     # plus "/" (lax_by_method; None: no such rule)
     cdef frozenset lax_methods
+    cdef bint stale  # listed in the router's _stale, to be synced
 
     def __init__(self, str prefix):
         self.prefix = prefix
@@ -170,6 +172,26 @@ cdef class Node:
         PyMem_Free(self.block)
 
 
+cdef inline int _mark(Node node, list stale) except -1:
+    # PERF: a node's arrays are rebuilt once after a run of adds, not on
+    # every child added: a node with k children costs O(k) then, where a
+    # sync per add made a wide node (the REST table's /api/v1/ with a child
+    # per resource) quadratic in its children
+    if not node.stale:
+        node.stale = True
+        stale.append(node)
+    return 0
+
+
+cdef int _sync_stale(list stale) except -1:
+    cdef Node node
+    for node in stale:
+        node._sync()
+        node.stale = False
+    del stale[:]
+    return 0
+
+
 cdef class Edge:
     """A dynamic part and the subtree after it."""
     cdef object key
@@ -198,7 +220,7 @@ cdef class Edge:
         self.child = Node("")
 
 
-cdef Node _insert_static(Node node, str text):
+cdef Node _insert_static(Node node, str text, list stale):
     cdef Node child, split
     cdef Py_ssize_t i, k
     while text:
@@ -207,7 +229,7 @@ cdef Node _insert_static(Node node, str text):
             child = Node(text)
             node.indices += text[0]
             node.children.append(child)
-            node._sync()
+            _mark(node, stale)
             return child
         child = node.children[i]
         p = child.prefix
@@ -217,19 +239,19 @@ cdef Node _insert_static(Node node, str text):
         if k < len(p):
             split = Node(p[:k])
             child.prefix = p[k:]
-            child._sync()
+            _mark(child, stale)
             split.indices = child.prefix[0]
             split.children.append(child)
             node.children[i] = split
-            split._sync()
-            node._sync()
+            _mark(split, stale)
+            _mark(node, stale)
             child = split
         node = child
         text = text[k:]
     return node
 
 
-cdef Node _insert_dynamic(Node node, part):
+cdef Node _insert_dynamic(Node node, part, list stale):
     cdef Edge edge
     cdef Py_ssize_t i
     for edge in node.dynamic:
@@ -240,7 +262,7 @@ cdef Node _insert_dynamic(Node node, part):
     while i and part.weight < (<Edge>node.dynamic[i - 1]).weight:
         i -= 1
     node.dynamic.insert(i, edge)
-    node._sync()
+    _mark(node, stale)
     return edge.child
 
 
@@ -596,11 +618,13 @@ cdef class CompiledRouter:
     cdef Py_ssize_t _max_values
     cdef bint _has_defaults  # a rule has defaults: a match may redirect to it
     cdef readonly bint merge_slashes
+    cdef list _stale  # the nodes changed since the last match (_mark)
 
     def __init__(self, bint merge_slashes=False):
         self.merge_slashes = merge_slashes
         self._table = RuleTable(self, merge_slashes)
         self._root = Node("")
+        self._stale = []
         self._max_values = 0
         self._has_defaults = False
 
@@ -612,7 +636,7 @@ cdef class CompiledRouter:
         r = self._table.parse(rule, endpoint, methods, automatic, defaults, strict_slashes)
         cdef Node node = self._root
         for piece in r.pieces:
-            node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
+            node = _insert_static(node, piece, self._stale) if isinstance(piece, str) else _insert_dynamic(node, piece, self._stale)
         node.rules.append(r)
         node.by_method, node.all_methods = _leaves(node.rules)
         lax = [x for x in node.rules if not x.strict_slashes]
@@ -627,6 +651,8 @@ cdef class CompiledRouter:
         cdef Py_ssize_t stack_spans[4 * STACK_VALUES]
         cdef int r
         cdef dict params
+        if self._stale:
+            _sync_stale(self._stale)
         if not _is_upper_ascii(method):
             method = method.upper()
         if path and (path[0] != u"/" or (len(path) > 1 and path[1] == u"/")):
