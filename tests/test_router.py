@@ -504,23 +504,23 @@ def match(parts, n, method, have, auto):
                         e = ENDPOINT_BY_METHOD_3.get(method)
                         if e is not None:
                             return e, {'p': r2}
-                        have.append(METHODS_4)
+                        have.append(METHODS_2)
         elif s1 == 'users':
             if n == 2:
-                if not auto and method in AUTOMATIC_RULE_BY_METHOD_5:
-                    auto.append((AUTOMATIC_RULE_BY_METHOD_5[method], ()))
-                e = ENDPOINT_BY_METHOD_6.get(method)
+                if not auto and method in AUTOMATIC_RULE_BY_METHOD_4:
+                    auto.append((AUTOMATIC_RULE_BY_METHOD_4[method], ()))
+                e = ENDPOINT_BY_METHOD_5.get(method)
                 if e is not None:
                     return e, {}
-                have.append(METHODS_7)
+                have.append(METHODS_6)
             else:
                 s2 = parts[2]
                 if s2.isdecimal():
                     if n == 3:
-                        hit = RULE_BY_METHOD_8.get(method)
+                        hit = RULE_BY_METHOD_7.get(method)
                         if hit is not None:
                             return _finish(hit, (s2, ), have)
-                        have.append(METHODS_9)
+                        have.append(METHODS_8)
     return None
 """
 
