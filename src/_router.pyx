@@ -132,10 +132,13 @@ cdef class Node:
     def __init__(self, str prefix):
         self.prefix = prefix
         self.indices = ""
-        self.children = []
-        self.dynamic = []
-        self.rules = []
-        self.by_method = {}
+        # PERF: None until needed, and one shared empty dict: most nodes
+        # have no dynamic parts, and half of them no children or rules
+        # (issue 15: memory per rule)
+        self.children = None
+        self.dynamic = None
+        self.rules = None
+        self.by_method = _NO_LEAVES
         self.all_methods = frozenset()
         self.lax_by_method = None
         self.lax_methods = frozenset()
@@ -143,7 +146,7 @@ cdef class Node:
 
     cdef int _sync(self) except -1:
         cdef Py_ssize_t i
-        cdef Py_ssize_t nk = len(self.children), nd = len(self.dynamic), pl = len(self.prefix)
+        cdef Py_ssize_t nk = len(self.children or ()), nd = len(self.dynamic or ()), pl = len(self.prefix)
         cdef bint ascii = self.prefix.isascii()
         cdef char* block = <char*>PyMem_Malloc(
             (nk + nd + 1) * sizeof(PyObject*) + (nk + 1) * sizeof(Py_UCS4) + (pl + 1 if ascii else 0))
@@ -192,6 +195,10 @@ cdef int _sync_stale(list stale) except -1:
     return 0
 
 
+# what by_method is at a node without rules (never changed: add assigns a new dict)
+cdef dict _NO_LEAVES = {}
+
+
 cdef class Edge:
     """A dynamic part and the subtree after it."""
     cdef object key
@@ -228,7 +235,10 @@ cdef Node _insert_static(Node node, str text, list stale):
         if i < 0:
             child = Node(text)
             node.indices += text[0]
-            node.children.append(child)
+            if node.children is None:
+                node.children = [child]
+            else:
+                node.children.append(child)
             _mark(node, stale)
             return child
         child = node.children[i]
@@ -241,7 +251,7 @@ cdef Node _insert_static(Node node, str text, list stale):
             child.prefix = p[k:]
             _mark(child, stale)
             split.indices = child.prefix[0]
-            split.children.append(child)
+            split.children = [child]
             node.children[i] = split
             _mark(split, stale)
             _mark(node, stale)
@@ -254,6 +264,8 @@ cdef Node _insert_static(Node node, str text, list stale):
 cdef Node _insert_dynamic(Node node, part, list stale):
     cdef Edge edge
     cdef Py_ssize_t i
+    if node.dynamic is None:
+        node.dynamic = []
     for edge in node.dynamic:
         if edge.key == part.key:
             return edge.child
@@ -637,6 +649,8 @@ cdef class CompiledRouter:
         cdef Node node = self._root
         for piece in r.pieces:
             node = _insert_static(node, piece, self._stale) if isinstance(piece, str) else _insert_dynamic(node, piece, self._stale)
+        if node.rules is None:
+            node.rules = []
         node.rules.append(r)
         node.by_method, node.all_methods = _leaves(node.rules)
         lax = [x for x in node.rules if not x.strict_slashes]
@@ -738,14 +752,14 @@ cdef class CompiledRouter:
 cdef dict _dump(Node node):
     cdef Edge e
     dynamic = []
-    for e in node.dynamic:
+    for e in node.dynamic or ():
         dynamic.append((e.key, e.weight, _dump(e.child)))
     return {
         "prefix": node.prefix,
         "indices": node.indices,
-        "children": [_dump(c) for c in node.children],
+        "children": [_dump(c) for c in node.children or ()],
         "dynamic": dynamic,
-        "rules": list(node.rules),
+        "rules": list(node.rules or ()),
     }
 
 
