@@ -109,6 +109,7 @@ cdef class Node:
     # the lists below as C arrays in one block (borrowed: the lists own
     # them), so the search reads them without list or str machinery, and
     # the prefix's characters where it is ASCII; _sync after any change
+    # (through _stale: the router syncs its stale nodes at the next match)
     cdef Py_ssize_t nkids, ndyn
     cdef PyObject** kids
     cdef PyObject** dyn
@@ -126,14 +127,18 @@ cdef class Node:
     # the rules here with strict_slashes=False, which also match the path
     # plus "/" (lax_by_method; None: no such rule)
     cdef frozenset lax_methods
+    cdef bint stale  # listed in the router's _stale, to be synced
 
     def __init__(self, str prefix):
         self.prefix = prefix
         self.indices = ""
-        self.children = []
-        self.dynamic = []
-        self.rules = []
-        self.by_method = {}
+        # PERF: None until needed, and one shared empty dict: most nodes
+        # have no dynamic parts, and half of them no children or rules
+        # (issue 15: memory per rule)
+        self.children = None
+        self.dynamic = None
+        self.rules = None
+        self.by_method = _NO_LEAVES
         self.all_methods = frozenset()
         self.lax_by_method = None
         self.lax_methods = frozenset()
@@ -141,7 +146,7 @@ cdef class Node:
 
     cdef int _sync(self) except -1:
         cdef Py_ssize_t i
-        cdef Py_ssize_t nk = len(self.children), nd = len(self.dynamic), pl = len(self.prefix)
+        cdef Py_ssize_t nk = len(self.children or ()), nd = len(self.dynamic or ()), pl = len(self.prefix)
         cdef bint ascii = self.prefix.isascii()
         cdef char* block = <char*>PyMem_Malloc(
             (nk + nd + 1) * sizeof(PyObject*) + (nk + 1) * sizeof(Py_UCS4) + (pl + 1 if ascii else 0))
@@ -168,6 +173,30 @@ cdef class Node:
 
     def __dealloc__(self):
         PyMem_Free(self.block)
+
+
+cdef inline int _mark(Node node, list stale) except -1:
+    # PERF: a node's arrays are rebuilt once after a run of adds, not on
+    # every child added: a node with k children costs O(k) then, where a
+    # sync per add made a wide node (the REST table's /api/v1/ with a child
+    # per resource) quadratic in its children
+    if not node.stale:
+        node.stale = True
+        stale.append(node)
+    return 0
+
+
+cdef int _sync_stale(list stale) except -1:
+    cdef Node node
+    for node in stale:
+        node._sync()
+        node.stale = False
+    del stale[:]
+    return 0
+
+
+# what by_method is at a node without rules (never changed: add assigns a new dict)
+cdef dict _NO_LEAVES = {}
 
 
 cdef class Edge:
@@ -198,7 +227,7 @@ cdef class Edge:
         self.child = Node("")
 
 
-cdef Node _insert_static(Node node, str text):
+cdef Node _insert_static(Node node, str text, list stale):
     cdef Node child, split
     cdef Py_ssize_t i, k
     while text:
@@ -206,8 +235,11 @@ cdef Node _insert_static(Node node, str text):
         if i < 0:
             child = Node(text)
             node.indices += text[0]
-            node.children.append(child)
-            node._sync()
+            if node.children is None:
+                node.children = [child]
+            else:
+                node.children.append(child)
+            _mark(node, stale)
             return child
         child = node.children[i]
         p = child.prefix
@@ -217,21 +249,23 @@ cdef Node _insert_static(Node node, str text):
         if k < len(p):
             split = Node(p[:k])
             child.prefix = p[k:]
-            child._sync()
+            _mark(child, stale)
             split.indices = child.prefix[0]
-            split.children.append(child)
+            split.children = [child]
             node.children[i] = split
-            split._sync()
-            node._sync()
+            _mark(split, stale)
+            _mark(node, stale)
             child = split
         node = child
         text = text[k:]
     return node
 
 
-cdef Node _insert_dynamic(Node node, part):
+cdef Node _insert_dynamic(Node node, part, list stale):
     cdef Edge edge
     cdef Py_ssize_t i
+    if node.dynamic is None:
+        node.dynamic = []
     for edge in node.dynamic:
         if edge.key == part.key:
             return edge.child
@@ -240,7 +274,7 @@ cdef Node _insert_dynamic(Node node, part):
     while i and part.weight < (<Edge>node.dynamic[i - 1]).weight:
         i -= 1
     node.dynamic.insert(i, edge)
-    node._sync()
+    _mark(node, stale)
     return edge.child
 
 
@@ -596,11 +630,13 @@ cdef class CompiledRouter:
     cdef Py_ssize_t _max_values
     cdef bint _has_defaults  # a rule has defaults: a match may redirect to it
     cdef readonly bint merge_slashes
+    cdef list _stale  # the nodes changed since the last match (_mark)
 
     def __init__(self, bint merge_slashes=False):
         self.merge_slashes = merge_slashes
         self._table = RuleTable(self, merge_slashes)
         self._root = Node("")
+        self._stale = []
         self._max_values = 0
         self._has_defaults = False
 
@@ -612,7 +648,9 @@ cdef class CompiledRouter:
         r = self._table.parse(rule, endpoint, methods, automatic, defaults, strict_slashes)
         cdef Node node = self._root
         for piece in r.pieces:
-            node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
+            node = _insert_static(node, piece, self._stale) if isinstance(piece, str) else _insert_dynamic(node, piece, self._stale)
+        if node.rules is None:
+            node.rules = []
         node.rules.append(r)
         node.by_method, node.all_methods = _leaves(node.rules)
         lax = [x for x in node.rules if not x.strict_slashes]
@@ -627,6 +665,8 @@ cdef class CompiledRouter:
         cdef Py_ssize_t stack_spans[4 * STACK_VALUES]
         cdef int r
         cdef dict params
+        if self._stale:
+            _sync_stale(self._stale)
         if not _is_upper_ascii(method):
             method = method.upper()
         if path and (path[0] != u"/" or (len(path) > 1 and path[1] == u"/")):
@@ -712,14 +752,14 @@ cdef class CompiledRouter:
 cdef dict _dump(Node node):
     cdef Edge e
     dynamic = []
-    for e in node.dynamic:
+    for e in node.dynamic or ():
         dynamic.append((e.key, e.weight, _dump(e.child)))
     return {
         "prefix": node.prefix,
         "indices": node.indices,
-        "children": [_dump(c) for c in node.children],
+        "children": [_dump(c) for c in node.children or ()],
         "dynamic": dynamic,
-        "rules": list(node.rules),
+        "rules": list(node.rules or ()),
     }
 
 

@@ -82,6 +82,18 @@ _UUID_REGEX = (
 )
 
 
+# PERF: equal frozensets (a rule's methods, its arguments, the methods a
+# leaf passed over) shared: thousands of rules have a handful of distinct
+# ones, and one object each is less to allocate and for the GC to traverse
+_FROZENSETS: dict[frozenset, frozenset] = {}
+_NO_ITEMS: frozenset = frozenset()
+
+
+def shared(fs: frozenset) -> frozenset:
+    """The one frozenset equal to ``fs`` that rules and leaves hold."""
+    return _FROZENSETS.setdefault(fs, fs)
+
+
 def parse_converter_args(argstr: str) -> tuple[tuple[t.Any, ...], dict[str, t.Any]]:
     argstr += ","
     args: list[t.Any] = []
@@ -133,7 +145,7 @@ class Part:
         self.key = (content, final, suffixed, weight)
         self.nconv = len(convs)
         self.kind = K_REGEX
-        self.lo, self.hi, self.signed, self.items = 0, -1, False, frozenset()
+        self.lo, self.hi, self.signed, self.items = 0, -1, False, _NO_ITEMS
         self.regex: t.Pattern[str] | None = None
         if len(convs) == 1 and not suffixed:
             self._fast_kind(convs[0])
@@ -196,6 +208,7 @@ class Rule:
         defaults: t.Mapping[str, t.Any] | None = None,
         strict_slashes: bool = True,
         explicit: frozenset | None = None,
+        part_cache: dict | None = None,
     ) -> None:
         self.rule = rule
         self.endpoint = endpoint
@@ -210,16 +223,19 @@ class Rule:
         self.explicit = methods if explicit is None else explicit
         self.converters: dict[str, t.Any] = {}
         self.segments: tuple[t.Any, ...] = ()
-        self.pieces: list[t.Any] = []
-        self.shape: list[t.Any] = []
-        self._build_ops: list[tuple[bool, str]] = []
+        self.pieces: tuple[t.Any, ...] = ()
+        # (lists while parsing, tuples once parsed: fewer objects for the GC)
+        self.shape: t.Any = []
+        self._build_ops: t.Any = []
         self._plan: tuple[t.Any, ...] | None = None  # made by the first build
-        self._parse(converters, router, merge_slashes)
+        self._parse(converters, router, merge_slashes, {} if part_cache is None else part_cache)
+        self.shape = tuple(self.shape)
+        self._build_ops = tuple(self._build_ops)
         # PERF: interned, as the names of a view's parameters are: CPython
         # matches the params dict's keys to them by identity (the view call
         # with **params compares each key's text otherwise)
         self.names = tuple(sys.intern(name) for name in self.converters)
-        self.arguments = frozenset(self.names) | frozenset(map(str, self.defaults or ()))
+        self.arguments = shared(frozenset(self.names) | frozenset(map(str, self.defaults or ())))
         for name, value in (self.defaults or {}).items():
             if name in self.converters:
                 # Werkzeug folds such a default into the rule's text when it
@@ -236,7 +252,7 @@ class Rule:
     def _error(self, why: str) -> ValueError:
         return ValueError(f"invalid URL rule {self.rule!r}: {why}")
 
-    def _parse(self, converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool) -> None:
+    def _parse(self, converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool, part_cache: dict) -> None:
         rule = self.rule
         if not isinstance(rule, str) or not rule.startswith("/"):
             raise ValueError(f"URL rule {rule!r} must be a string starting with a slash")
@@ -286,7 +302,7 @@ class Rule:
                 else:
                     if not static:
                         content += r"\Z"
-                    parts.append(content if static else Part(content, False, False, _weight(static_weights, argument_weights), convs))
+                    parts.append(content if static else _part(part_cache, content, False, False, _weight(static_weights, argument_weights), convs))
                     content, static, nconv = "", True, 0
                     static_weights, argument_weights, convs = [], [], []
             pos = match.end()
@@ -296,7 +312,7 @@ class Rule:
             content = content[:-1] + "(?<!/)(/?)"
         if not static:
             content += r"\Z"
-        parts.append(content if static else Part(content, final, suffixed, _weight(static_weights, argument_weights), convs))
+        parts.append(content if static else _part(part_cache, content, final, suffixed, _weight(static_weights, argument_weights), convs))
         if suffixed:
             parts.append("")
         # Werkzeug's RuleParts: the path as path.split("/") cuts it (the
@@ -387,11 +403,27 @@ class Rule:
         return f"<Rule {self.rule!r} ({', '.join(sorted(self.methods))}) -> {self.endpoint!r}>"
 
 
+def _part(cache: dict, content: str, final: bool, suffixed: bool, weight: tuple, convs: list) -> Part:
+    """A ``Part``, the one already made for an equal segment where there is
+    one: a Part is never changed once made, and what it reads of its
+    converters is in the key (an ``any`` converter's items are not: those
+    Parts are not shared)."""
+    if any(type(c).__init__ is AnyConverter.__init__ for c in convs):
+        return Part(content, final, suffixed, weight, convs)
+    # PERF: REST tables repeat "<id>" thousands of times; one Part (and one
+    # regex compile, where one is needed) for all of them
+    key = (content, final, suffixed, weight, len(convs))
+    part = cache.get(key)
+    if part is None:
+        part = cache[key] = Part(content, final, suffixed, weight, convs)
+    return part
+
+
 def _weight(static_weights: list, argument_weights: list) -> tuple:
     return (-len(static_weights), tuple(static_weights), -len(argument_weights), tuple(argument_weights))
 
 
-def _pieces(parts: list[t.Any]) -> list[t.Any]:
+def _pieces(parts: list[t.Any]) -> tuple[t.Any, ...]:
     """Werkzeug's segment list as tree pieces: static segments joined with
     their slashes into one string, dynamic parts between them."""
     pieces: list[t.Any] = []
@@ -407,7 +439,7 @@ def _pieces(parts: list[t.Any]) -> list[t.Any]:
             text = ""
     if text:
         pieces.append(text)
-    return pieces
+    return tuple(pieces)
 
 
 def _conv_kind(conv: t.Any) -> tuple:
@@ -458,6 +490,7 @@ def parse_rule(
     defaults: t.Mapping[str, t.Any] | None = None,
     strict_slashes: bool = True,
     automatic: t.Iterable[str] = (),
+    part_cache: dict | None = None,
 ) -> Rule:
     """A ``Rule`` from what ``add`` was given; ``automatic`` methods (Flask's
     implicit OPTIONS) are not counted when looking for duplicates."""
@@ -470,6 +503,7 @@ def parse_rule(
         ms.add("HEAD")
     if defaults is not None and not isinstance(defaults, t.Mapping):
         raise TypeError(f"defaults must be a mapping, not {type(defaults).__name__}")
-    allowed = frozenset(ms)
-    explicit = allowed - {m.upper() for m in automatic}
-    return Rule(rule, endpoint, allowed, converters, router, merge_slashes, defaults, strict_slashes, explicit)
+    allowed = shared(frozenset(ms))
+    auto = {m.upper() for m in automatic}
+    explicit = shared(allowed - auto) if auto else allowed
+    return Rule(rule, endpoint, allowed, converters, router, merge_slashes, defaults, strict_slashes, explicit, part_cache)

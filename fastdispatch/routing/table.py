@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from .converters import DEFAULT_CONVERTERS
 from .exceptions import BuildError
-from .rules import Rule, parse_rule
+from .rules import Rule, parse_rule, shared
 
 
 class RuleInfo(t.NamedTuple):
@@ -25,7 +25,7 @@ class RuleInfo(t.NamedTuple):
 
 
 class RuleTable:
-    __slots__ = ("router", "merge_slashes", "converters", "rules", "by_endpoint", "by_shape", "has_defaults")
+    __slots__ = ("router", "merge_slashes", "converters", "rules", "by_endpoint", "by_shape", "has_defaults", "parts")
 
     def __init__(self, router: t.Any, merge_slashes: bool = False) -> None:
         self.router = router
@@ -38,6 +38,8 @@ class RuleTable:
         self.by_shape: dict[tuple, list[Rule]] = {}
         #: some rule has defaults: a match may redirect (``default_redirect``)
         self.has_defaults = False
+        #: the rules' equal dynamic parts, made once (rules._part)
+        self.parts: dict[tuple, t.Any] = {}
 
     def parse(
         self,
@@ -50,8 +52,8 @@ class RuleTable:
     ) -> Rule:
         """Parse and validate ``rule``; record it. The caller inserts it.
         ``automatic`` methods (Flask's implicit OPTIONS) never clash."""
-        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes, defaults, strict_slashes, automatic)
-        shape = tuple(r.shape)
+        r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes, defaults, strict_slashes, automatic, self.parts)
+        shape = r.shape
         for other in self.by_shape.get(shape, ()):
             clash = r.explicit & other.explicit
             if clash:
@@ -166,11 +168,11 @@ def method_map(rules: list[Rule]) -> tuple[dict[str, tuple[Rule, frozenset]], fr
         for m in r.methods:
             target = by_method if m in r.explicit else automatic
             if m not in target:
-                target[m] = (r, frozenset(seen))
+                target[m] = (r, shared(frozenset(seen)))
         seen |= r.methods
     for m, hit in automatic.items():
         by_method.setdefault(m, hit)
-    return by_method, frozenset(seen)
+    return by_method, shared(frozenset(seen))
 
 
 def is_automatic(method: str, hit: tuple[Rule, frozenset]) -> bool:
