@@ -64,16 +64,6 @@ nitpick_ignore = [
 # need a ``doc=`` argument: a code change); take a name off the list when its
 # docstring is written.
 UNDOCUMENTED_FOR_NOW = {
-    "fastdispatch.App.add_url_rule",
-    "fastdispatch.App.register_blueprint",
-    "fastdispatch.App.debug",
-    "fastdispatch.App.secret_key",
-    "fastdispatch.App.testing",
-    "fastdispatch.App.logger",
-    "fastdispatch.App.app_context",
-    "fastdispatch.App.iter_rules",
-    "fastdispatch.Response.content_encoding",
-    "fastdispatch.Response.content_location",
     "fastdispatch.routing.AnyConverter.to_url",
     "fastdispatch.routing.BaseConverter",
     "fastdispatch.routing.BaseConverter.to_python",

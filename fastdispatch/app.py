@@ -220,6 +220,14 @@ class App(AppTemplates, Scaffold, WSGICallable):
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
+        """Flask's: register ``rule`` (Werkzeug's rule syntax) for
+        ``endpoint`` (the view's ``__name__`` by default), answered by
+        ``view_func``. ``options``: ``methods`` (the view's own ``methods``
+        attribute, else GET; HEAD comes with GET, OPTIONS is answered
+        automatically unless ``provide_automatic_options`` is false),
+        ``defaults`` and ``strict_slashes``; any other option is a
+        TypeError. A second view for an endpoint is an AssertionError, as
+        in Flask."""
         if endpoint is None:
             if view_func is None:
                 raise TypeError("add_url_rule() needs an endpoint or a view_func")
@@ -270,6 +278,10 @@ class App(AppTemplates, Scaffold, WSGICallable):
         return f
 
     def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
+        """Flask's: the blueprint's rules, hooks, error handlers and
+        deferred functions applied to this app; ``options`` (``url_prefix``,
+        ``subdomain``, ``url_defaults``, ``name``, ...) override the
+        blueprint's own for this registration."""
         blueprint.register(self, options)
         self._changed()
 
@@ -807,6 +819,8 @@ class App(AppTemplates, Scaffold, WSGICallable):
 
     @property
     def debug(self) -> bool:
+        """The ``DEBUG`` config key: unhandled exceptions propagate and
+        debug-only checks run, as Flask's ``app.debug``."""
         return bool(self.config["DEBUG"])
 
     @debug.setter
@@ -825,6 +839,8 @@ class App(AppTemplates, Scaffold, WSGICallable):
 
     @property
     def secret_key(self) -> t.Any:
+        """The ``SECRET_KEY`` config key, which signs the session cookie
+        (no key: no session can be saved)."""
         return self.config["SECRET_KEY"]
 
     @secret_key.setter
@@ -840,6 +856,8 @@ class App(AppTemplates, Scaffold, WSGICallable):
 
     @property
     def testing(self) -> bool:
+        """The ``TESTING`` config key: exceptions propagate to the test
+        client, as in Flask."""
         return bool(self.config["TESTING"])
 
     @testing.setter
@@ -848,6 +866,8 @@ class App(AppTemplates, Scaffold, WSGICallable):
 
     @property
     def logger(self) -> logging.Logger:
+        """Flask's: the ``logging`` logger named for the app, given a
+        stderr handler only where neither it nor the root logger has one."""
         if self._logger is None:
             logger = logging.getLogger(self.name)
             if not logger.handlers and not logging.getLogger().handlers:
@@ -858,6 +878,8 @@ class App(AppTemplates, Scaffold, WSGICallable):
         return self._logger
 
     def app_context(self) -> AppContext:
+        """Flask's: an application context (``with app.app_context():``),
+        where ``current_app`` and ``g`` work outside a request."""
         return AppContext(self)
 
     def request_context(self, environ: dict[str, t.Any]) -> RequestContext:
@@ -917,9 +939,6 @@ class App(AppTemplates, Scaffold, WSGICallable):
     def iter_blueprints(self) -> t.Iterator[Blueprint]:
         """Flask's: the registered blueprints, in registration order."""
         return iter(self.blueprints.values())
-
-    def iter_rules(self) -> t.Iterator[t.Any]:
-        return iter(self.url_map)
 
     def run(self, host: str = "127.0.0.1", port: int = 5000, debug: bool | None = None, **options: t.Any) -> None:
         """Development server (the standard library's wsgiref); in debug

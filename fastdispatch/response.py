@@ -433,11 +433,13 @@ class Response:
         lambda self: self._header("content-location"),
         lambda self, value: self.headers.__setitem__("Content-Location", value),
         lambda self: self.headers.pop("Content-Location", None),
+        doc="The Content-Location header: the URL of the representation sent.",
     )
     content_encoding = property(
         lambda self: self._header("content-encoding"),
         lambda self, value: self.headers.__setitem__("Content-Encoding", value),
         lambda self: self.headers.pop("Content-Encoding", None),
+        doc="The Content-Encoding header: the codings applied to the body (``gzip``, ...).",
     )
 
     vary = _set_header_property("Vary", "The header names a cache must key on besides the URL, as a ``HeaderSet``.")
