@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 import typing as t
+from importlib import metadata
 
 import click
 
@@ -105,9 +106,29 @@ class FlaskGroup(AppGroup):
         super().__init__(params=params, **extra)
         self.create_app = create_app
         self.set_debug_flag = set_debug_flag
+        self._loaded_plugin_commands = False
         if add_default_commands:
             for command in (run_command, shell_command, routes_command):
                 self.add_command(command)
+
+    def _load_plugin_commands(self) -> None:
+        """Flask's plugin commands, the ``flask.commands`` entry points of
+        the installed extensions (Flask-Limiter's ``limiter``), once the app
+        is loaded and only where ``fastdispatch.compat`` answers ``import
+        flask``: each imports flask, and the real one imported first would
+        leave the app's compat import refusing (and the command working on
+        Flask's contexts, not the app's)."""
+        compat = sys.modules.get("fastdispatch.compat")
+        if self._loaded_plugin_commands or compat is None or compat._finder not in sys.meta_path:
+            return
+        self._loaded_plugin_commands = True
+        if sys.version_info >= (3, 10):
+            plugins = metadata.entry_points(group="flask.commands")
+        else:  # (no selection by group before 3.10)
+            plugins = metadata.entry_points().get("flask.commands", ())
+        for plugin in plugins:
+            if plugin.name not in self.commands:
+                self.add_command(plugin.load(), plugin.name)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         # The built-in commands work (and show their help) without an app.
@@ -119,6 +140,10 @@ class FlaskGroup(AppGroup):
         except NoAppException as exc:
             click.secho(f"Error: {exc.format_message()}\n", err=True, fg="red")
             return None
+        self._load_plugin_commands()
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
         # The app context for the command's parameter callbacks as well as
         # for the command: pushed here, before click parses its options.
         active = _cv.get(None)
@@ -130,6 +155,8 @@ class FlaskGroup(AppGroup):
         names = set(super().list_commands(ctx))
         try:
             names.update(ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx))
+            self._load_plugin_commands()
+            names.update(super().list_commands(ctx))
         except NoAppException as exc:
             click.secho(f"Error: {exc.format_message()}\n", err=True, fg="red")
         except Exception:  # the help still lists the built-in commands

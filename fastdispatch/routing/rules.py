@@ -399,6 +399,10 @@ class Rule:
         redirects to this one)."""
         return bool(self.defaults) and self.endpoint == rule.endpoint and self._build_ops != rule._build_ops and self.arguments == rule.arguments
 
+    def __str__(self) -> str:
+        # Werkzeug's: extensions print a rule as its text (Flask-Limiter's CLI)
+        return self.rule
+
     def __repr__(self) -> str:
         return f"<Rule {self.rule!r} ({', '.join(sorted(self.methods))}) -> {self.endpoint!r}>"
 
