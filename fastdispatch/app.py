@@ -235,6 +235,11 @@ class App(AppTemplates, Scaffold, WSGICallable):
         methods = options.pop("methods", None)
         defaults = options.pop("defaults", None)
         strict_slashes = options.pop("strict_slashes", None)
+        for matched_elsewhere in ("subdomain", "host"):
+            # None is Werkzeug's "the map's default" (Flask-RESTful passes its
+            # blueprint's); a real one is refused below: the router matches paths only
+            if options.get(matched_elsewhere, 0) is None:
+                del options[matched_elsewhere]
         if options:
             raise TypeError(f"unsupported rule options: {', '.join(sorted(options))}")
         if methods is None:
@@ -608,6 +613,18 @@ class App(AppTemplates, Scaffold, WSGICallable):
         for scaffold in (self, *reversed(self._blueprints_of(endpoint))):
             for func in scaffold.url_default_functions:
                 func(endpoint, values)
+
+    def create_url_adapter(self, request: t.Any) -> t.Any:
+        """Flask's: a ``MapAdapter`` of ``url_map`` bound to the request
+        (``SERVER_NAME`` as its host where set), or outside one to
+        ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``;
+        None outside a request without ``SERVER_NAME``."""
+        server_name = self.config["SERVER_NAME"]
+        if request is not None:
+            return self.url_map.bind_to_environ(request.environ, server_name=server_name)
+        if server_name is None:
+            return None
+        return self.url_map.bind(server_name, script_name=self.config["APPLICATION_ROOT"], url_scheme=self.config["PREFERRED_URL_SCHEME"])
 
     def url_for(
         self,

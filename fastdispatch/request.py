@@ -22,6 +22,7 @@ from .environ import _current_url, _get_host, _LengthStream, _parse_cookie, _par
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 from .formparser import parse_form_data, url_decode
 from .http import parse_accept_header, parse_date, parse_options_header
+from .routing.adapter import matched_rule
 
 __all__ = ["JSONTooDeep", "MAX_JSON_DEPTH", "Request", "UserAgent"]
 
@@ -743,17 +744,7 @@ class Request:
         this path from the matched values."""
         if self.endpoint is None or self.app is None:
             return None
-        rules = [r for r in self.app.url_map.iter_rules(self.endpoint) if self.method in r.methods]
-        if len(rules) > 1:
-            values = self.view_args or {}
-            for rule in rules:
-                try:
-                    built = rule.build(values) if rule.arguments <= values.keys() else None
-                except ValueError:  # a converter of the app's refusing: not this rule
-                    continue
-                if built is not None and built.partition("?")[0] == self.path:
-                    return rule
-        return rules[0] if rules else None
+        return matched_rule(self.app.url_map, self.endpoint, self.method, self.view_args, self.path)
 
     @property
     def blueprints(self) -> list[str]:

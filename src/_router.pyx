@@ -16,6 +16,7 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from libc.string cimport memchr, memcmp, memcpy
 
+from fastdispatch.routing.adapter import bind, bind_to_environ
 from fastdispatch.routing.exceptions import MethodNotAllowed, NotFound, RequestRedirect
 from fastdispatch.routing.rules import C_IDENT, C_INT
 from fastdispatch.routing.table import RuleTable, is_automatic, method_map
@@ -734,6 +735,14 @@ cdef class CompiledRouter:
 
     def iter_rules(self, endpoint=None):
         return self._table.iter_rules(endpoint)
+
+    def bind(self, server_name, *args, **kwargs):
+        """Werkzeug's ``Map.bind``: a ``MapAdapter`` (``routing.adapter``)."""
+        return bind(self, server_name, *args, **kwargs)
+
+    def bind_to_environ(self, environ, server_name=None, subdomain=None):
+        """Werkzeug's ``Map.bind_to_environ``: a ``MapAdapter`` for the request."""
+        return bind_to_environ(self, environ, server_name, subdomain)
 
     def __iter__(self):
         return iter(self._table)

@@ -24,6 +24,7 @@ import typing as t
 import weakref
 
 from ._codegen import compile_rules
+from .adapter import MapAdapter, bind, bind_to_environ
 from .exceptions import MethodNotAllowed, NotFound, RequestRedirect
 from .rules import C_IDENT, C_INT, Rule
 from .table import RuleInfo, RuleTable, is_automatic, method_map
@@ -177,6 +178,14 @@ class PythonRouter:
 
     def iter_rules(self, endpoint: t.Any = None) -> t.Iterator[Rule]:
         return self._table.iter_rules(endpoint)
+
+    def bind(self, server_name: str, *args: t.Any, **kwargs: t.Any) -> MapAdapter:
+        """Werkzeug's ``Map.bind``: a ``MapAdapter`` (``routing.adapter``)."""
+        return bind(self, server_name, *args, **kwargs)
+
+    def bind_to_environ(self, environ: dict[str, t.Any], server_name: str | None = None, subdomain: str | None = None) -> MapAdapter:
+        """Werkzeug's ``Map.bind_to_environ``: a ``MapAdapter`` for the request."""
+        return bind_to_environ(self, environ, server_name, subdomain)
 
     def __iter__(self) -> t.Iterator[RuleInfo]:
         return iter(self._table)

@@ -24,7 +24,7 @@ import fastdispatch.testing
 FLASK = SimpleNamespace(
     App=flask.Flask, Blueprint=flask.Blueprint, Config=flask.Config, Client=flask.testing.FlaskClient, Aborter=werkzeug.exceptions.Aborter,
     HTTPException=werkzeug.exceptions.HTTPException, Response=flask.Response, g=flask.g, abort=flask.abort, redirect=flask.redirect,
-    get_template_attribute=flask.get_template_attribute,
+    get_template_attribute=flask.get_template_attribute, request=flask.request,
 )
 
 
@@ -34,6 +34,7 @@ def fd(app_cls: type) -> SimpleNamespace:
         App=app_cls, Blueprint=fastdispatch.Blueprint, Config=fastdispatch.Config, Client=fastdispatch.testing.TestClient,
         Aborter=fastdispatch.exceptions.Aborter, HTTPException=fastdispatch.HTTPException, Response=fastdispatch.Response, g=fastdispatch.g,
         abort=fastdispatch.abort, redirect=fastdispatch.redirect, get_template_attribute=fastdispatch.get_template_attribute,
+        request=fastdispatch.request,
     )
 
 
@@ -325,3 +326,50 @@ def test_iter_rules_as_werkzeug(fd: SimpleNamespace) -> None:
         return every, [r.rule for r in app.url_map.iter_rules("b")]
 
     assert run(fd) == run(FLASK)
+
+
+@pytest.mark.parametrize("server_name", [None, "api.example.com"])
+def test_url_adapter_as_werkzeug(fd: SimpleNamespace, server_name: str | None) -> None:
+    """``app.create_url_adapter`` and ``url_map.bind``/``bind_to_environ``:
+    Werkzeug's ``MapAdapter`` matching and building, as Flask code and
+    extensions call it (Flask-RESTful, Flask-Limiter's CLI)."""
+
+    def outcome(call: t.Callable[[], t.Any]) -> t.Any:
+        try:
+            rv = call()
+        except Exception as e:  # the router's HTTP errors, named as Werkzeug's
+            return type(e).__name__, getattr(e, "code", None), sorted(getattr(e, "valid_methods", None) or ()), getattr(e, "new_url", None)
+        if isinstance(rv, tuple) and hasattr(rv[0], "rule"):
+            return str(rv[0]), rv[0].endpoint, rv[1]
+        return rv
+
+    def run(ns: SimpleNamespace) -> t.Any:
+        app = ns.App(__name__)
+        app.config["SERVER_NAME"] = server_name
+        app.add_url_rule("/items/<int:n>", "item", lambda n: "", methods=["GET", "DELETE"])
+        app.add_url_rule("/items/", "items", lambda: "")
+        app.add_url_rule("/files/<path:name>", "files", lambda name: "")
+        out = []
+        with app.test_request_context("/items/3?x=1", method="DELETE", base_url=f"http://{server_name or 'localhost'}/"):
+            adapter = app.create_url_adapter(ns.request)
+            out.append(outcome(adapter.match))
+            out.append(outcome(lambda: adapter.match(return_rule=True)))
+            out.append(outcome(lambda: adapter.match("/items/x")))
+            out.append(outcome(lambda: adapter.match("/items/3", method="POST")))
+            out.append(outcome(lambda: adapter.match("/items")))
+            out.append(outcome(lambda: adapter.match("/files/a/b.txt", return_rule=True)))
+            out.append(outcome(lambda: adapter.build("item", {"n": 4})))
+            out.append(outcome(lambda: adapter.build("files", {"name": "a b"}, force_external=True)))
+        bound = app.url_map.bind("Example.org", script_name="/api", url_scheme="https")
+        out.append(outcome(lambda: bound.match("/items/5")))
+        out.append(outcome(lambda: bound.match("/items")))
+        out.append(outcome(lambda: bound.build("items", force_external=True)))
+        out.append(outcome(lambda: bound.build("item", {"n": 1, "q": "x"})))
+        with app.app_context():
+            outside = app.create_url_adapter(None)
+            out.append(None if outside is None else outcome(lambda: outside.build("item", {"n": 2}, force_external=True)))
+        return out
+
+    theirs = run(FLASK)
+    assert run(fd) == theirs
+    assert theirs[0] == ("item", {"n": 3}) and theirs[3][:3] == ("MethodNotAllowed", 405, ["DELETE", "GET", "HEAD", "OPTIONS"])
