@@ -6,10 +6,11 @@ X-RateLimit-* headers, a custom 429 handler, a request filter, a
 
 from __future__ import annotations
 
-import re
+import email.utils
 import typing as t
 
 import pytest
+import werkzeug.exceptions
 
 from .conftest import _deliberate, _same_clock as _same_cookie_clock
 from .worlds import run
@@ -26,6 +27,12 @@ def make_app(w: t.Any, App: type) -> t.Any:  # noqa: N803 (the framework's class
         headers_enabled=True,
     )
     shared = limiter.shared_limit("3 per minute", scope="reports")
+
+    @app.after_request
+    def seen_by_the_app(response: t.Any) -> t.Any:
+        # registered after the limiter's, so run before it (Flask runs them last first)
+        response.headers["X-Saw-Remaining"] = response.headers.get("X-RateLimit-Remaining", "not yet")
+        return response
 
     @limiter.request_filter
     def internal() -> bool:
@@ -146,16 +153,27 @@ REQUESTS = [
 ]
 
 # X-RateLimit-Reset is the second a window ends (its start, on each run's
-# clock, plus a minute) and Retry-After the seconds left until then: the two
-# runs are milliseconds apart, so they may straddle a second.
-_RESET = re.compile(r"^\d+$")
+# clock, plus its length) and Retry-After the seconds left until then, or
+# that second as an HTTP date: the two runs are milliseconds apart, so they
+# may straddle a second.
+
+
+def _seconds(value: str) -> float | None:
+    if value.isdigit():
+        return int(value)
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
 
 
 def _same_clock(fl: dict[str, t.Any], fd: dict[str, t.Any]) -> tuple[dict[str, t.Any], dict[str, t.Any]]:
     a, b = dict(fl["headers"]), dict(fd["headers"])
     for name in ("x-ratelimit-reset", "retry-after"):
-        if name in a and name in b and _RESET.match(a[name]) and _RESET.match(b[name]) and abs(int(a[name]) - int(b[name])) <= 5:
-            a[name] = b[name] = "<clock>"
+        if name in a and name in b:
+            ta, tb = _seconds(a[name]), _seconds(b[name])
+            if ta is not None and tb is not None and abs(ta - tb) <= 5 and a[name].isdigit() == b[name].isdigit():
+                a[name] = b[name] = "<clock>"
     return dict(fl, headers=sorted(a.items())), dict(fd, headers=sorted(b.items()))
 
 
@@ -181,3 +199,149 @@ def test_limits_were_hit() -> None:
     statuses = [snap["status"] for snap in run("flask", make_app, REQUESTS)]
     assert statuses.count("429 TOO MANY REQUESTS") >= 5
     assert statuses.count("200 OK") >= 20
+
+
+def make_factory_app(w: t.Any, App: type) -> t.Any:  # noqa: N803 (the framework's class)
+    """The application-factory pattern, configured from ``app.config``:
+    application-wide limits, Retry-After as an HTTP date, no 429 handler (the
+    default error page), nested blueprints, a class-based view, an
+    ``on_breach`` response, ``exempt_when``, limits on some methods only, a
+    key of the caller's choosing, an async view."""
+    flask, fl = w.flask, w.flask_limiter
+    limiter = fl.Limiter(fl.util.get_remote_address)
+
+    def breached(limit: t.Any) -> t.Any:
+        return flask.make_response(flask.jsonify(breached=str(limit.limit), key=limit.key), 429)
+
+    api = flask.Blueprint("api", __name__, url_prefix="/api")
+    v1 = flask.Blueprint("v1", __name__, url_prefix="/v1")
+    v2 = flask.Blueprint("v2", __name__, url_prefix="/v2")
+
+    @api.route("/status")
+    def status() -> t.Any:
+        return {"status": "ok", "blueprint": flask.request.blueprint}
+
+    @v1.route("/users")
+    def users() -> t.Any:
+        return {"users": [], "blueprint": flask.request.blueprint, "endpoint": flask.request.endpoint}
+
+    @v2.route("/users")
+    def users2() -> t.Any:
+        return {"users": [], "blueprint": flask.request.blueprint, "limit": limiter.current_limit}
+
+    @api.errorhandler(fl.RateLimitExceeded)
+    def api_breached(e: t.Any) -> t.Any:
+        return {"api": "slow down", "limit": str(e.limit.limit), "blueprint": flask.request.blueprint}, 429
+
+    @v1.errorhandler(werkzeug.exceptions.TooManyRequests)
+    def v1_breached(e: t.Any) -> t.Any:
+        return {"v1": "slow down", "description": e.description}, 429
+
+    limiter.limit("2 per minute")(api)
+    limiter.limit("3 per minute", override_defaults=False)(v1)
+    limiter.exempt(v2, flags=fl.ExemptionScope.DEFAULT | fl.ExemptionScope.APPLICATION | fl.ExemptionScope.ANCESTORS)
+    api.register_blueprint(v1)
+    api.register_blueprint(v2)
+
+    class Things(flask.views.MethodView):
+        decorators = [limiter.limit("2 per minute", methods=["POST"], on_breach=breached)]
+
+        def get(self) -> t.Any:
+            return {"things": "listed"}
+
+        def post(self) -> t.Any:
+            return {"things": "made"}, 201
+
+    def create_app() -> t.Any:
+        app = App(__name__)
+        app.config.update(
+            RATELIMIT_DEFAULT="4 per minute",
+            RATELIMIT_APPLICATION="40 per minute",
+            RATELIMIT_HEADERS_ENABLED=True,
+            RATELIMIT_HEADER_RETRY_AFTER_VALUE="http-date",
+            RATELIMIT_STORAGE_URI="memory://",
+            RATELIMIT_KEY_PREFIX="fd",
+        )
+        limiter.init_app(app)
+
+        @app.route("/")
+        def index() -> str:
+            return "index"
+
+        @app.route("/tenant")
+        @limiter.limit("1 per minute", key_func=lambda: flask.request.args.get("tenant", "none"))
+        def tenant() -> t.Any:
+            return {"tenant": flask.request.args.get("tenant")}
+
+        @app.route("/vip")
+        @limiter.limit("1 per minute", exempt_when=lambda: flask.request.headers.get("X-Vip") == "1")
+        def vip() -> str:
+            return "vip"
+
+        @app.route("/async")
+        @limiter.limit("1 per minute")
+        async def later() -> str:
+            return "async"
+
+        @app.route("/broken")
+        @limiter.limit("3 per minute")
+        def broken() -> str:
+            raise RuntimeError("the view fails")
+
+        @app.route("/later")
+        @limiter.limit("3 per minute")
+        def come_back() -> t.Any:
+            return "come back later", 503, {"Retry-After": "120"}
+
+        @app.route("/aborts")
+        def aborts() -> str:
+            flask.abort(429, description="slow down")
+
+        @app.route("/inner")
+        def inner() -> str:
+            with limiter.limit("1 per minute"):
+                return "inner"
+
+        @app.route("/dynamic")
+        @limiter.limit(lambda: flask.current_app.config["DYNAMIC_LIMIT"])
+        def dynamic() -> str:
+            return "dynamic"
+
+        app.config["DYNAMIC_LIMIT"] = "1/minute"
+        app.add_url_rule("/things", view_func=Things.as_view("things"))
+        app.register_blueprint(api)
+        return app
+
+    return create_app()
+
+
+FACTORY_REQUESTS = [
+    *[("GET", "/", {})] * 5,
+    ("GET", "/tenant?tenant=a", {}),
+    ("GET", "/tenant?tenant=b", {}),
+    ("GET", "/tenant?tenant=a", {}),
+    ("GET", "/vip", {}),
+    ("GET", "/vip", {"headers": {"X-Vip": "1"}}),
+    ("GET", "/vip", {}),
+    ("GET", "/async", {}),
+    ("GET", "/async", {}),
+    *[("GET", "/things", {})] * 3,
+    *[("POST", "/things", {})] * 3,
+    *[("GET", "/api/status", {})] * 3,
+    *[("GET", "/api/v1/users", {})] * 4,
+    *[("GET", "/api/v2/users", {})] * 3,
+    *[("GET", "/", {"environ_base": {"REMOTE_ADDR": "10.0.0.3"}})] * 2,
+    *[("GET", "/broken", {"environ_base": {"REMOTE_ADDR": "10.0.0.4"}})] * 4,
+    *[("GET", "/later", {"environ_base": {"REMOTE_ADDR": "10.0.0.4"}})] * 2,
+    ("GET", "/aborts", {"environ_base": {"REMOTE_ADDR": "10.0.0.4"}}),
+    *[("GET", "/inner", {"environ_base": {"REMOTE_ADDR": "10.0.0.4"}})] * 2,
+    *[("GET", "/dynamic", {"environ_base": {"REMOTE_ADDR": "10.0.0.4"}})] * 2,
+    *[("OPTIONS", "/tenant", {"environ_base": {"REMOTE_ADDR": "10.0.0.5"}})] * 2,
+    *[("HEAD", "/tenant?tenant=c", {"environ_base": {"REMOTE_ADDR": "10.0.0.5"}})] * 2,
+    ("DELETE", "/tenant", {"environ_base": {"REMOTE_ADDR": "10.0.0.5"}}),
+    ("GET", "/static/missing.css", {"environ_base": {"REMOTE_ADDR": "10.0.0.5"}}),
+]
+
+
+def test_limiter_factory(compare_limiter: t.Callable[..., None]) -> None:
+    compare_limiter(make_factory_app, FACTORY_REQUESTS)
