@@ -399,6 +399,11 @@ class Rule:
         redirects to this one)."""
         return bool(self.defaults) and self.endpoint == rule.endpoint and self._build_ops != rule._build_ops and self.arguments == rule.arguments
 
+    def __str__(self) -> str:
+        # Werkzeug's: code that lists routes formats a rule as its string
+        # (Flask-Limiter's CLI, ``f"{endpoint}: {rule}"``)
+        return self.rule
+
     def __repr__(self) -> str:
         return f"<Rule {self.rule!r} ({', '.join(sorted(self.methods))}) -> {self.endpoint!r}>"
 

@@ -7,13 +7,14 @@ X-RateLimit-* headers, a custom 429 handler, a request filter, a
 from __future__ import annotations
 
 import email.utils
+import importlib
 import typing as t
 
 import pytest
 import werkzeug.exceptions
 
 from .conftest import _deliberate, _same_clock as _same_cookie_clock
-from .worlds import run
+from .worlds import run, world
 
 
 def make_app(w: t.Any, App: type) -> t.Any:  # noqa: N803 (the framework's class)
@@ -345,3 +346,30 @@ FACTORY_REQUESTS = [
 
 def test_limiter_factory(compare_limiter: t.Callable[..., None]) -> None:
     compare_limiter(make_factory_app, FACTORY_REQUESTS)
+
+
+CLI = [
+    ["limiter", "config"],
+    ["limiter", "limits"],
+    ["limiter", "limits", "--endpoint", "tenant"],
+    ["limiter", "limits", "--endpoint", "nope"],
+    ["limiter", "limits", "--key", "127.0.0.1"],
+]
+
+
+def test_limiter_cli(app_cls: type) -> None:
+    """``flask limiter config`` and ``flask limiter limits``, added to
+    ``app.cli`` (Flask's test runner invokes ``app.cli``, which loads no
+    ``flask.commands`` entry points on either side); the commands need
+    the ``cli`` extra. Matching a ``--path`` is not compared: it needs a
+    Werkzeug ``Map``'s ``bind``, which the compiled router does not have."""
+    pytest.importorskip("rich")
+    out = {}
+    for kind in ("flask", "fastdispatch"):
+        with world(kind) as w:
+            app = make_factory_app(w, w.flask.Flask if kind == "flask" else app_cls)
+            app.cli.add_command(importlib.import_module("flask_limiter.commands").cli, "limiter")
+            runner = app.test_cli_runner()
+            out[kind] = [(r.exit_code, r.output) for r in (runner.invoke(args=args) for args in CLI)]
+    assert out["fastdispatch"] == out["flask"]
+    assert all(code == 0 for code, _ in out["flask"])
