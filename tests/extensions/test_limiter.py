@@ -2,7 +2,9 @@
 remote address with default limits and memory storage, per-route limits,
 ``exempt``, a shared limit, a limited and an exempt blueprint, the
 X-RateLimit-* headers, a custom 429 handler, a request filter, a
-``deduct_when`` limit, a ``cost``, and the limit as a context manager."""
+``deduct_when`` limit, a ``cost``, and the limit as a context manager; the
+application-factory pattern configured from ``app.config``; two limiters
+on one app with other strategies; the ``limiter`` CLI commands."""
 
 from __future__ import annotations
 
@@ -180,11 +182,14 @@ def _same_clock(fl: dict[str, t.Any], fd: dict[str, t.Any]) -> tuple[dict[str, t
 
 @pytest.fixture
 def compare_limiter(app_cls: type) -> t.Callable[..., None]:
+    """conftest's ``compare``, with the rate-limit clock normalised too."""
+
     def check(make_app: t.Callable[..., t.Any], requests: t.Sequence[t.Any]) -> None:
         flask_side = run("flask", make_app, requests)
         ours = run("fastdispatch", make_app, requests, app_cls)
         for req, fl, fd in zip(requests, flask_side, ours):
-            assert len(fl["headers"]) == len(dict(fl["headers"])), req  # (none repeated, so dict() keeps them all)
+            # (no header repeated, so _same_clock's dict() keeps them all)
+            assert len(fl["headers"]) == len(dict(fl["headers"])) and len(fd["headers"]) == len(dict(fd["headers"])), req
             fl, fd = _same_clock(*_same_cookie_clock(_deliberate(fl), fd))
             assert fd == fl, req
 
@@ -346,6 +351,76 @@ FACTORY_REQUESTS = [
 
 def test_limiter_factory(compare_limiter: t.Callable[..., None]) -> None:
     compare_limiter(make_factory_app, FACTORY_REQUESTS)
+
+
+def make_two_limiters_app(w: t.Any, App: type) -> t.Any:  # noqa: N803 (the framework's class)
+    """Two limiters on one app (the moving-window and sliding-window
+    strategies), one keyed on the user a ``before_request`` put in ``g``,
+    per-method defaults, renamed headers, ``reset``, and the limiter's
+    request identity read in a ``test_request_context``."""
+    flask, fl = w.flask, w.flask_limiter
+    app = App(__name__)
+
+    @app.before_request
+    def who() -> None:
+        flask.g.user = flask.request.headers.get("X-User", "anon")
+
+    users = fl.Limiter(
+        lambda: flask.g.user, app=app, default_limits=["3/minute"], default_limits_per_method=True, strategy="moving-window",
+        application_limits=["100/minute"], headers_enabled=True, storage_uri="memory://",
+        header_name_mapping={fl.HeaderNames.LIMIT: "X-User-Limit"},
+    )
+    addresses = fl.Limiter(
+        fl.util.get_remote_address, app=app, default_limits=["6/minute"], strategy="sliding-window-counter",
+        storage_uri="memory://", key_prefix="by-address",
+    )
+    bp = flask.Blueprint("bp", __name__)
+
+    @bp.before_request
+    def in_bp() -> None:
+        flask.g.bp = "ran"
+
+    @bp.route("/bp")
+    def bp_view() -> t.Any:
+        return {"bp": flask.g.get("bp"), "user": flask.g.user}
+
+    app.register_blueprint(bp)
+
+    @app.route("/", methods=["GET", "POST"])
+    def index() -> t.Any:
+        return {"user": flask.g.user, "limits": [str(limit.limit) for limit in users.current_limits]}
+
+    @app.route("/reset", methods=["POST"])
+    @users.exempt
+    @addresses.exempt
+    def reset() -> str:
+        users.reset()
+        return "reset"
+
+    @app.route("/identity")
+    @users.exempt
+    @addresses.exempt
+    def identity() -> t.Any:
+        with app.test_request_context("/"):
+            return {"endpoint": flask.request.endpoint, "identity": users.identify_request()}
+
+    return app
+
+
+TWO_LIMITERS_REQUESTS = [
+    *[("GET", "/", {"headers": {"X-User": "ann"}})] * 4,
+    ("GET", "/", {"headers": {"X-User": "bob"}}),
+    *[("POST", "/", {"headers": {"X-User": "ann"}})] * 2,
+    ("POST", "/reset", {}),
+    ("GET", "/", {"headers": {"X-User": "ann"}}),
+    ("GET", "/identity", {}),
+    *[("GET", "/bp", {"environ_base": {"REMOTE_ADDR": "10.0.0.6"}})] * 4,
+    *[("GET", "/", {"headers": {"X-User": "cy"}, "environ_base": {"REMOTE_ADDR": "10.0.0.6"}})] * 3,
+]
+
+
+def test_two_limiters(compare_limiter: t.Callable[..., None]) -> None:
+    compare_limiter(make_two_limiters_app, TWO_LIMITERS_REQUESTS)
 
 
 CLI = [
