@@ -400,7 +400,8 @@ class Rule:
         return bool(self.defaults) and self.endpoint == rule.endpoint and self._build_ops != rule._build_ops and self.arguments == rule.arguments
 
     def __str__(self) -> str:
-        # Werkzeug's: extensions print a rule as its text (Flask-Limiter's CLI)
+        # Werkzeug's: code that lists routes formats a rule as its string
+        # (Flask-Limiter's CLI, ``f"{endpoint}: {rule}"``)
         return self.rule
 
     def __repr__(self) -> str:
