@@ -175,7 +175,8 @@ def test_abort_raises_the_class_for_the_code(code):
         fd.abort(code)
     with pytest.raises(wz.HTTPException) as theirs:
         wz.abort(code)
-    assert type(ours.value) is fd.default_exceptions[code]
+    # Werkzeug is loaded here: the class for the code, made Werkzeug's too
+    assert type(ours.value).__bases__ == (fd.default_exceptions[code], type(theirs.value))
     assert type(ours.value).__name__ == type(theirs.value).__name__
     assert snapshot(ours.value.get_response()) == snapshot(theirs.value.get_response())
 
@@ -204,7 +205,7 @@ def test_abort_with_a_response_and_unknown_codes():
     r = Response("teapot time", 418)
     with pytest.raises(fd.HTTPException) as info:
         fd.abort(r)
-    assert info.value.get_response() is r and type(info.value) is fd.HTTPException
+    assert info.value.get_response() is r and type(info.value).__bases__ == (fd.HTTPException, wz.HTTPException)
     for code in (200, 302, 999):
         with pytest.raises(LookupError) as ours:
             fd.abort(code)
