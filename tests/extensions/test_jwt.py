@@ -3,7 +3,8 @@
 identity loader), ``jwt_required`` (plain, optional, fresh, refresh),
 ``get_jwt_identity``, ``get_jwt``, ``current_user`` through a user lookup
 loader, a token blocklist with logout, custom error callbacks, and the
-tokens in cookies too, with the CSRF double submit on unsafe methods.
+tokens in cookies too, with the CSRF double submit on unsafe methods
+(``make_app``); the rest of its configuration (``make_configured_app``).
 
 Tokens carry ``iat``/``nbf``/``exp`` (now) and a ``jti`` and a CSRF value
 (``uuid.uuid4()``), which would make every token differ between the Flask
@@ -14,25 +15,27 @@ once per world), and ``uuid.uuid4`` is shared, counted from zero again by
 each ``make_app``.  Then each world issues the same tokens, byte for byte,
 and the bodies and Set-Cookie headers that carry them compare equal.  The
 requests that send a token back read it from ``ISSUED``, where the app's
-own views put what they issued in this world; a frozen clock still in the
-past lets PyJWT (which reads the real clock) accept them, and an expired
-token is one issued with a negative lifetime.
+own views put what they issued in this world.  The clock is frozen at the
+test's start, just past when PyJWT (which reads the real clock) checks
+them: they are valid, and an expired token is one issued with a negative
+lifetime.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import sys
 import typing as t
 import uuid
 
 import jwt as pyjwt
 import pytest
 
-from .worlds import SIGNING_TIME, world
+from .worlds import world
 
 USERS = {"ada": {"password": "lovelace", "admin": True}, "alan": {"password": "turing", "admin": False}}
-NOW = _dt.datetime.fromtimestamp(SIGNING_TIME, _dt.timezone.utc)
+NOW = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)  # each test's start (_frozen_tokens)
 ISSUED: dict[str, str] = {}  # what the app issued in the world being run
 _uuids = itertools.count()
 
@@ -40,11 +43,14 @@ _uuids = itertools.count()
 class _FrozenClock(_dt.datetime):
     @classmethod
     def now(cls, tz: _dt.tzinfo | None = None) -> _dt.datetime:  # type: ignore[override]
-        return NOW if tz is None else NOW.astimezone(tz)
+        return NOW.astimezone(tz) if tz is not None else NOW.astimezone().replace(tzinfo=None)
 
 
 @pytest.fixture(autouse=True)
 def _frozen_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the test's own start, not the session's: a 15 minutes' token must
+    # still be valid for PyJWT, which reads the real clock
+    monkeypatch.setattr(sys.modules[__name__], "NOW", _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0))
     for kind in ("flask", "fastdispatch"):
         with world(kind) as w:
             monkeypatch.setattr(w.flask_jwt_extended.tokens, "datetime", _FrozenClock)
@@ -245,10 +251,12 @@ class Money:
 def make_configured_app(w: t.Any, App: type) -> t.Any:  # noqa: N803 (the framework's class)
     """The rest of the configuration: the token in a JSON body and in the
     query string, claims written by the app's JSON provider, claims and
-    headers loaders, the other error loaders, persistent SameSite cookies
-    with the CSRF value in a form field, ``current_user`` in templates, a
-    blueprint guarded in ``before_request``, a ``MethodView``, an async
-    view, a token made and decoded in an app context."""
+    headers loaders, issuer and audience, the other error loaders (one
+    redirecting browsers), persistent SameSite cookies with the CSRF value
+    in a form field and the documentation's implicit refresh in
+    ``after_request``, ``current_user`` in templates, a blueprint guarded in
+    ``before_request``, a ``MethodView``, an async view, tokens made in an
+    app context and verified in a test request context."""
     global _uuids
     _uuids = itertools.count()
     ISSUED.clear()
@@ -276,6 +284,10 @@ def make_configured_app(w: t.Any, App: type) -> t.Any:  # noqa: N803 (the framew
         JWT_ACCESS_COOKIE_PATH="/shop/",
         JWT_CSRF_CHECK_FORM=True,
         JWT_REFRESH_TOKEN_EXPIRES=_dt.timedelta(days=7),
+        JWT_ENCODE_ISSUER="shop",
+        JWT_DECODE_ISSUER="shop",
+        JWT_ENCODE_AUDIENCE="web",
+        JWT_DECODE_AUDIENCE="web",
     )
     jwt = jx.JWTManager(app, add_context_processor=True)
 
@@ -307,10 +319,46 @@ def make_configured_app(w: t.Any, App: type) -> t.Any:  # noqa: N803 (the framew
     def lookup(_header: dict, payload: dict) -> t.Any:
         return {"name": payload["sub"]}
 
+    @jwt.unauthorized_loader
+    def unauthorized(reason: str) -> t.Any:
+        if flask.request.accept_mimetypes.accept_html:
+            return flask.redirect(flask.url_for("login_page", next=flask.request.full_path))
+        return flask.jsonify(error=reason), 401
+
     with app.app_context():
         ISSUED["from_context"] = jx.create_access_token("ada", fresh=_dt.timedelta(minutes=5))
         ISSUED["mallory"] = jx.create_access_token("mallory")
         ISSUED["stale"] = jx.create_access_token("alan", fresh=False)
+        ISSUED["for_mobile"] = jx.create_access_token("ada", additional_claims={"aud": "mobile"})
+        ISSUED["other_issuer"] = jx.create_access_token("ada", additional_claims={"iss": "elsewhere"})
+
+    with app.test_request_context("/check", headers={"Authorization": f"Bearer {ISSUED['from_context']}"}):
+        jx.verify_jwt_in_request()
+        ISSUED["checked"] = f"{jx.get_jwt_identity()} {jx.get_jwt_request_location()} {jx.current_user['name']}"
+
+    @app.after_request
+    def refresh_expiring_jwts(response: t.Any) -> t.Any:
+        # the documentation's implicit refresh for cookies
+        try:
+            exp_timestamp = jx.get_jwt()["exp"]
+            now = _dt.datetime.now(_dt.timezone.utc)
+            target_timestamp = _dt.datetime.timestamp(now + _dt.timedelta(minutes=30))
+            if target_timestamp > exp_timestamp and jx.get_jwt_request_location() == "cookies":
+                access_token = jx.create_access_token(identity=jx.get_jwt_identity())
+                ISSUED["csrf"] = jx.get_csrf_token(access_token)  # what a browser reads from the new cookie
+                jx.set_access_cookies(response, access_token)
+            return response
+        except (RuntimeError, KeyError):
+            # Case where there is not a valid JWT. Just return the original response
+            return response
+
+    @app.route("/login-page")
+    def login_page() -> t.Any:
+        return f"log in, then go to {flask.request.args['next']}"
+
+    @app.route("/checked")
+    def checked() -> t.Any:
+        return ISSUED["checked"]
 
     @app.route("/token", methods=["POST"])
     def token() -> t.Any:
@@ -395,6 +443,11 @@ def make_configured_app(w: t.Any, App: type) -> t.Any:  # noqa: N803 (the framew
 
 
 CONFIGURED_REQUESTS = [
+    ("GET", "/checked", {}),
+    ("GET", "/claims", {"headers": {"Accept": "text/html"}}),
+    ("GET", "/claims", {"headers": {"Accept": "application/json"}}),
+    ("GET", "/claims", {"headers": bearer("for_mobile")}),
+    ("GET", "/claims", {"headers": bearer("other_issuer")}),
     ("POST", "/token", {"data": {"name": "ada"}}),
     ("GET", "/claims", {"headers": bearer("access")}),
     ("GET", "/claims", {"query_string": lambda: {"token": f"jwt:{ISSUED['access']}"}}),
