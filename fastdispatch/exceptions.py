@@ -99,10 +99,10 @@ class HTTPException(Exception):
         # around ``request.json``), and ``except`` looks at the real bases
         # only: once Werkzeug's exceptions are loaded, each of ours is made
         # an instance of its Werkzeug namesake too.
-        werkzeug = sys.modules.get("werkzeug.exceptions")
+        werkzeug = _modules.get("werkzeug.exceptions")
         if werkzeug is not None:
             cls = _werkzeug_bridges.get(cls) or _werkzeug_bridge(cls, werkzeug)
-        return super().__new__(cls, *args)
+        return Exception.__new__(cls, *args)
 
     def __init__(self, description: str | None = None, response: Response | None = None) -> None:
         # not super(): Werkzeug's __init__ follows in a bridge's MRO and
@@ -535,6 +535,7 @@ def abort(code: int | Response, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
 
 
 _werkzeug_bridges: dict[type, type] = {}
+_modules = sys.modules  # PERF: HTTPException.__new__ looks here for every exception
 
 
 def _werkzeug_bridge(cls: type, werkzeug: t.Any) -> type:
