@@ -102,7 +102,7 @@ class HTTPException(Exception):
         werkzeug = _modules.get("werkzeug.exceptions")
         if werkzeug is not None:
             cls = _werkzeug_bridges.get(cls) or _werkzeug_bridge(cls, werkzeug)
-        return Exception.__new__(cls, *args)
+        return super().__new__(cls, *args)  # (an app's class may have OSError's __new__ among its bases)
 
     def __init__(self, description: str | None = None, response: Response | None = None) -> None:
         # not super(): Werkzeug's __init__ follows in a bridge's MRO and
@@ -547,9 +547,11 @@ def _werkzeug_bridge(cls: type, werkzeug: t.Any) -> type:
         for ours in cls.__mro__:
             theirs = getattr(werkzeug, ours.__name__, None)
             if globals().get(ours.__name__) is ours and isinstance(theirs, type) and issubclass(theirs, werkzeug.HTTPException):
-                # named, and pickled, as ``cls``
-                bridge = type(cls.__name__, (cls, theirs), {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
-                                                            "__reduce__": lambda self: (cls, self.args, self.__dict__)})
+                try:  # named, and pickled, as ``cls``
+                    bridge = type(cls.__name__, (cls, theirs), {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                                                "__reduce__": lambda self: (cls, self.args, self.__dict__)})
+                except TypeError:
+                    pass  # an app's class whose bases cannot take Werkzeug's: raised as it is
                 break
     _werkzeug_bridges[cls] = bridge
     return bridge

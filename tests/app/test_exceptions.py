@@ -3,6 +3,7 @@ same error pages byte for byte, same headers, same ``abort``."""
 
 from __future__ import annotations
 
+import pickle
 from datetime import datetime, timezone
 
 import flask
@@ -274,3 +275,19 @@ def test_public_names():
         assert hasattr(fd, name), name
     missing = {c.__name__ for c in wz.default_exceptions.values()} - set(fd.__all__)
     assert not missing
+
+
+def test_raised_as_werkzeugs_namesake_too():
+    # Werkzeug is loaded here: code written for Flask catches ours by
+    # Werkzeug's classes; an app's subclass too, its mixins' __new__ kept
+    class Gone(fd.NotFound, OSError):
+        description = "moved"
+
+    with pytest.raises(wz.Forbidden) as aborted:
+        fd.abort(403, "no")
+    for exc, theirs in ((aborted.value, wz.Forbidden), (fd.BadRequestKeyError("k"), wz.BadRequestKeyError), (Gone(), wz.NotFound)):
+        assert isinstance(exc, theirs) and type(exc).__name__ == type(exc).__mro__[1].__name__
+    gone = Gone()
+    assert isinstance(gone, OSError) and (gone.code, gone.description) == (404, "moved")
+    assert pickle.loads(pickle.dumps(fd.BadRequestKeyError("k"))).args == ("k",)
+    assert type(pickle.loads(pickle.dumps(fd.InternalServerError()))) is type(fd.InternalServerError())
