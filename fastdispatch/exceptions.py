@@ -93,8 +93,21 @@ class HTTPException(Exception):
     code: int | None = None
     description: str | None = None
 
+    def __new__(cls, *args: t.Any, **kwargs: t.Any) -> HTTPException:
+        # Code written for Flask catches what the framework raises by
+        # Werkzeug's classes (``except werkzeug.exceptions.BadRequest``
+        # around ``request.json``), and ``except`` looks at the real bases
+        # only: once Werkzeug's exceptions are loaded, each of ours is made
+        # an instance of its Werkzeug namesake too.
+        werkzeug = _modules.get("werkzeug.exceptions")
+        if werkzeug is not None:
+            cls = _werkzeug_bridges.get(cls) or _werkzeug_bridge(cls, werkzeug)
+        return super().__new__(cls, *args)  # (an app's class may have OSError's __new__ among its bases)
+
     def __init__(self, description: str | None = None, response: Response | None = None) -> None:
-        super().__init__()
+        # not super(): Werkzeug's __init__ follows in a bridge's MRO and
+        # would reset what subclasses set before calling this one
+        Exception.__init__(self)
         if description is not None:
             self.description = description
         #: a ready response to send instead of the error page (``abort(response)``)
@@ -519,6 +532,29 @@ def abort(code: int | Response, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
     aborter = getattr(getattr(_cv.get(None), "app", None), "aborter", None)
     (aborter if aborter is not None else _aborter)(code, *args, **kwargs)
     raise AssertionError("unreachable")  # an Aborter always raises
+
+
+_werkzeug_bridges: dict[type, type] = {}
+_modules = sys.modules  # PERF: HTTPException.__new__ looks here for every exception
+
+
+def _werkzeug_bridge(cls: type, werkzeug: t.Any) -> type:
+    """``cls`` (one of ours, or a subclass) with the Werkzeug class of its
+    nearest ancestor of ours as a further base; ``cls`` itself where it is
+    one of Werkzeug's already or no namesake exists."""
+    bridge = cls
+    if not issubclass(cls, werkzeug.HTTPException):
+        for ours in cls.__mro__:
+            theirs = getattr(werkzeug, ours.__name__, None)
+            if globals().get(ours.__name__) is ours and isinstance(theirs, type) and issubclass(theirs, werkzeug.HTTPException):
+                try:  # named, and pickled, as ``cls``
+                    bridge = type(cls.__name__, (cls, theirs), {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                                                "__reduce__": lambda self: (cls, self.args, self.__dict__)})
+                except TypeError:
+                    pass  # an app's class whose bases cannot take Werkzeug's: raised as it is
+                break
+    _werkzeug_bridges[cls] = bridge
+    return bridge
 
 
 def werkzeug_http_class(cls: type) -> type | None:

@@ -1088,6 +1088,55 @@ def make_porting_app(ns, feature):
 
         return app, ["/de/about"]
 
+    if feature == "catch-werkzeug-exceptions":
+        # What the framework raises, caught by Werkzeug's classes as code
+        # written for Flask (and extensions) does, and Flask's generic
+        # handler that lets HTTP errors through by Werkzeug's HTTPException
+        import werkzeug.exceptions as wx
+
+        @app.route("/bad-json")
+        def bad_json():
+            try:
+                request.get_json(force=True)
+            except wx.BadRequest as e:
+                return f"caught {type(e).__name__} {e.code}"
+            return "not caught"
+
+        @app.route("/not-json")
+        def not_json():
+            try:
+                request.get_json()
+            except wx.UnsupportedMediaType as e:
+                return f"caught {type(e).__name__} {e.code} {isinstance(e, wx.HTTPException)}"
+            return "not caught"
+
+        @app.route("/missing-arg")
+        def missing_arg():
+            try:
+                return request.args["nope"]
+            except wx.BadRequestKeyError as e:
+                return f"caught {type(e).__name__} {e.code} {isinstance(e, KeyError)} {e.args}"
+
+        @app.route("/abort")
+        def aborted():
+            abort(403)
+
+        @app.route("/boom")
+        def boom():
+            raise ValueError("boom")
+
+        @app.route("/post-only", methods=["POST"])
+        def post_only():
+            return "posted"
+
+        @app.errorhandler(Exception)
+        def generic(e):
+            if isinstance(e, wx.HTTPException):
+                return e
+            return f"generic {type(e).__name__}", 500
+
+        return app, ["/bad-json", "/not-json", "/missing-arg", "/abort", "/boom", "/post-only", "/nowhere"]
+
     if feature == "nested-blueprints":
         parent = ns.Blueprint("parent", __name__, url_prefix="/parent")
         child = ns.Blueprint("child", __name__, url_prefix="/child")

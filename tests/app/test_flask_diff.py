@@ -990,6 +990,7 @@ PORTING = [
     "json-provider",
     "json-debug",
     "json-settings",
+    "catch-werkzeug-exceptions",
 ]
 
 
