@@ -227,6 +227,10 @@ class App(AppTemplates, Scaffold, WSGICallable):
         methods = options.pop("methods", None)
         defaults = options.pop("defaults", None)
         strict_slashes = options.pop("strict_slashes", None)
+        # subdomain=None is no subdomain (a blueprint's setup state passes it
+        # on as Flask's does); any other is refused below
+        if "subdomain" in options and options["subdomain"] is None:
+            del options["subdomain"]
         if options:
             raise TypeError(f"unsupported rule options: {', '.join(sorted(options))}")
         if methods is None:
