@@ -159,3 +159,18 @@ def test_blueprint_arguments_in_flasks_order(app_cls: type) -> None:
     bp.route("/")(lambda: "never")
     with pytest.raises(TypeError, match="subdomain"):
         app.register_blueprint(bp)
+
+
+def test_setup_state_passing_subdomain_none_as_flask(app_cls: type) -> None:
+    """A recorded function that adds rules through the setup state with
+    ``subdomain=state.subdomain`` (None: no subdomain), as Flask-RESTful's
+    does: the rule is added as without it."""
+    out = []
+    for ns in (FLASK, fd_ns(app_cls)):
+        app = ns.App("sub")
+        bp = ns.Blueprint("bp", __name__, url_prefix="/bp")
+        bp.record(lambda state: state.app.add_url_rule(state.url_prefix + "/r", "bp.r", lambda: "r", subdomain=state.subdomain))
+        app.register_blueprint(bp)
+        resp = app.test_client().get("/bp/r")
+        out.append((resp.status_code, resp.get_data()))
+    assert out[1] == out[0] == (200, b"r")
