@@ -7,14 +7,19 @@ structure, field and function names, in the same order; the docstring there
 explains the search).  What differs from the walk is speed: typed nodes, loops over the path's characters in C, the
 built-in converters checked without regular expressions, and nothing
 allocated while searching: matched values are kept as (start, end) offsets
-into the path and cut out only for the rule that wins.
+into the path and cut out only for the rule that wins.  And size (issue
+15): where a walk's node has lists, a str of indices and a dict of Leaf
+objects per method, a node here has one C block (``kids``, ``_dyn``,
+``_idx``, ``_ascii``) and a C array of ``Entry`` (``table``, read by
+``_entry`` where the walk reads ``by_method``).
 """
 
 import re
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.object cimport PyTypeObject, traverseproc, visitproc
 from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
-from libc.string cimport memchr, memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy, memmove
 
 from fastdispatch.routing.adapter import bind, bind_to_environ
 from fastdispatch.routing.exceptions import MethodNotAllowed, NotFound, RequestRedirect
@@ -28,7 +33,6 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
     object PyUnicode_Substring(object s, Py_ssize_t start, Py_ssize_t end)
     bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
-    PyObject* PyDict_GetItem(object d, object key)
     object PyLong_FromLongLong(long long v)
 
 # Must equal fastdispatch.routing.rules.K_*; checked when the module loads.
@@ -53,6 +57,26 @@ cdef enum:
 _SLASHES = re.compile("/{2,}")
 
 
+cdef struct Entry:
+    # What a node holds for one method: the first rule allowing it (and
+    # what the search reads of it, so that it reads nothing else of the
+    # rule's), and the methods of the rules Werkzeug passes over before
+    # reaching it; all references owned (_free_table)
+    PyObject* method
+    PyObject* rule
+    PyObject* endpoint
+    PyObject* names       # tuple
+    PyObject* conv_kinds  # tuple
+    PyObject* defaults    # dict or None
+    PyObject* before      # frozenset
+    # (chars, not bints: an entry fits in 64 bytes)
+    unsigned char all_ident
+    unsigned char strict  # strict_slashes
+    # an automatic method of the rule (Flask's implicit OPTIONS): noted for
+    # the 405, never matched; only the trailing-slash redirect follows it
+    unsigned char automatic
+
+
 cdef struct Ctx:
     int kind           # the path's PEP 393 storage
     void* data
@@ -64,42 +88,67 @@ cdef struct Ctx:
     PyObject* haves[MAX_HAVES]
     int nhaves
     PyObject* have
-    PyObject* leaf     # borrowed: the Leaf found
+    Entry* leaf        # the entry found
     Py_ssize_t* spans  # (start, end) of each value, in path order
     Py_ssize_t nspans
-    # the first Leaf passed whose method is automatic, and its spans: the
+    # the first entry passed whose method is automatic, and its spans: the
     # rule Werkzeug matches for that method (MethodNotAllowed.automatic_match)
     bint note_automatic
-    PyObject* automatic
+    Entry* automatic
     Py_ssize_t* automatic_spans
     Py_ssize_t automatic_nspans
 
 
-cdef class Leaf:
-    """What a node holds for one method: the first rule allowing it, and the
-    methods of the rules Werkzeug passes over before reaching it."""
-    cdef readonly object rule
-    cdef object endpoint
-    cdef tuple names
-    cdef tuple conv_kinds
-    cdef bint all_ident
-    cdef frozenset before
-    cdef dict defaults
-    cdef bint strict  # strict_slashes
-    # an automatic method of the rule (Flask's implicit OPTIONS): noted for
-    # the 405, never matched; only the trailing-slash redirect follows it
-    cdef bint automatic
+cdef inline PyObject* _own(object o):
+    Py_INCREF(o)
+    return <PyObject*>o
 
-    def __init__(self, rule, frozenset before, bint automatic):
-        self.rule = rule
-        self.endpoint = rule.endpoint
-        self.names = rule.names
-        self.conv_kinds = rule.conv_kinds
-        self.all_ident = rule.all_ident
-        self.before = before
-        self.defaults = rule.defaults
-        self.strict = rule.strict_slashes
-        self.automatic = automatic
+
+cdef Py_ssize_t _fill(Entry* e, dict by_method) except -1:
+    """The entries for method_map's ``by_method``, at ``e``."""
+    cdef Py_ssize_t n = 0
+    for m, hit in by_method.items():
+        r = hit[0]
+        e[n].method = _own(m)
+        e[n].rule = _own(r)
+        e[n].endpoint = _own(r.endpoint)
+        e[n].names = _own(r.names)
+        e[n].conv_kinds = _own(r.conv_kinds)
+        e[n].defaults = _own(r.defaults)
+        e[n].before = _own(hit[1])
+        e[n].all_ident = r.all_ident
+        e[n].strict = r.strict_slashes
+        e[n].automatic = is_automatic(m, hit)
+        n += 1
+    return 0
+
+
+cdef void _free_table(Entry* e, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    for i in range(n):
+        Py_DECREF(<object>e[i].method)
+        Py_DECREF(<object>e[i].rule)
+        Py_DECREF(<object>e[i].endpoint)
+        Py_DECREF(<object>e[i].names)
+        Py_DECREF(<object>e[i].conv_kinds)
+        Py_DECREF(<object>e[i].defaults)
+        Py_DECREF(<object>e[i].before)
+    PyMem_Free(e)
+
+
+cdef inline Entry* _entry(Entry* e, Py_ssize_t n, PyObject* method):
+    """The entry for ``method`` among ``e[:n]``, or NULL: str equality, as
+    the dict it replaces compared keys (the rule's methods are interned,
+    a request's usually not)."""
+    cdef Py_ssize_t i, length = PyUnicode_GET_LENGTH(<object>method)
+    cdef int kind = PyUnicode_KIND(<object>method)
+    for i in range(n):
+        if e[i].method == method:
+            return e + i
+        if (PyUnicode_GET_LENGTH(<object>e[i].method) == length and PyUnicode_KIND(<object>e[i].method) == kind
+                and memcmp(PyUnicode_DATA(<object>e[i].method), PyUnicode_DATA(<object>method), length * kind) == 0):
+            return e + i
+    return NULL
 
 
 cdef class Node:
@@ -107,97 +156,166 @@ cdef class Node:
     # passes costs one or two cache lines (the 10,000-route benchmark and
     # real servers, whose caches the network stack keeps cold, notice).
     cdef Py_ssize_t plen
-    # the lists below as C arrays in one block (borrowed: the lists own
-    # them), so the search reads them without list or str machinery, and
-    # the prefix's characters where it is ASCII; _sync after any change
-    # (through _stale: the router syncs its stale nodes at the next match)
-    cdef Py_ssize_t nkids, ndyn
+    # The children and dynamic parts in one block, C arrays the search
+    # reads without list or str machinery: kids[:nkids] (Nodes, owned),
+    # then, past kcap, the dynamic parts (_dyn: Edges, owned, sorted by
+    # weight, equal weights in insertion order), the first character of
+    # each child (_idx), and the prefix's text where it is ASCII (_ascii).
+    # PERF: no list or str per node beside it, the capacities doubled as
+    # they grow (issue 15: bytes per rule; _layout)
     cdef PyObject** kids
-    cdef PyObject** dyn
-    cdef Py_UCS4* idx
-    cdef const char* ascii  # the prefix's text, NULL where it is not ASCII
-    cdef void* block
-    cdef dict lax_by_method
-    cdef list rules
-    cdef dict by_method  # method -> Leaf
+    # PERF: the method tables of the rules here as C arrays, not a dict of
+    # objects per node (issue 15: bytes per rule): table[:nmeth], one entry
+    # per method; table[nmeth:nmeth + nlax], the same for the rules here
+    # with strict_slashes=False, which also match the path plus "/"
+    cdef Entry* table
+    cdef int nkids, ndyn, nmeth, nlax, kcap, dcap
+    cdef bint ascii
     cdef readonly str prefix
-    cdef str indices  # first character of each child, in children's order
-    cdef list children
-    cdef list dynamic  # Edges sorted by weight; equal weights keep insertion order
+    cdef tuple rules  # in registration order; None: none
     cdef frozenset all_methods
-    # the rules here with strict_slashes=False, which also match the path
-    # plus "/" (lax_by_method; None: no such rule)
-    cdef frozenset lax_methods
-    cdef bint stale  # listed in the router's _stale, to be synced
+    cdef frozenset lax_methods  # (all_methods of the lax table)
 
     def __init__(self, str prefix):
         self.prefix = prefix
-        self.indices = ""
-        # PERF: None until needed, and one shared empty dict: most nodes
-        # have no dynamic parts, and half of them no children or rules
-        # (issue 15: memory per rule)
-        self.children = None
-        self.dynamic = None
-        self.rules = None
-        self.by_method = _NO_LEAVES
-        self.all_methods = frozenset()
-        self.lax_by_method = None
-        self.lax_methods = frozenset()
-        self._sync()
+        self.all_methods = _NO_METHODS
+        self.lax_methods = _NO_METHODS
+        _layout(self, 0, 0)
 
-    cdef int _sync(self) except -1:
-        cdef Py_ssize_t i
-        cdef Py_ssize_t nk = len(self.children or ()), nd = len(self.dynamic or ()), pl = len(self.prefix)
-        cdef bint ascii = self.prefix.isascii()
-        cdef char* block = <char*>PyMem_Malloc(
-            (nk + nd + 1) * sizeof(PyObject*) + (nk + 1) * sizeof(Py_UCS4) + (pl + 1 if ascii else 0))
-        if block == NULL:
+    cdef int _set_table(self) except -1:
+        """The method tables for ``rules``, after a rule is added here."""
+        by_method, self.all_methods = method_map(self.rules)
+        lax = [r for r in self.rules if not r.strict_slashes]
+        lax_by_method = {}
+        if lax:
+            lax_by_method, self.lax_methods = method_map(lax)
+        cdef Py_ssize_t n = len(by_method), nl = len(lax_by_method)
+        cdef Entry* table = <Entry*>PyMem_Malloc((n + nl) * sizeof(Entry))
+        if table == NULL:
             raise MemoryError()
-        PyMem_Free(self.block)
-        self.block = block
-        self.nkids = nk
-        self.ndyn = nd
-        self.plen = pl
-        self.kids = <PyObject**>block
-        self.dyn = self.kids + nk
-        self.idx = <Py_UCS4*>(self.dyn + nd + 1)
-        self.ascii = NULL
-        for i in range(nk):
-            self.idx[i] = self.indices[i]
-            self.kids[i] = <PyObject*>self.children[i]
-        for i in range(nd):
-            self.dyn[i] = <PyObject*>self.dynamic[i]
-        if ascii:
-            memcpy(<char*>(self.idx + nk + 1), PyUnicode_DATA(self.prefix), pl)
-            self.ascii = <const char*>(self.idx + nk + 1)
+        _fill(table, by_method)
+        _fill(table + n, lax_by_method)
+        _free_table(self.table, self.nmeth + self.nlax)
+        self.table = table
+        self.nmeth = n
+        self.nlax = nl
         return 0
 
     def __dealloc__(self):
-        PyMem_Free(self.block)
+        cdef int i
+        cdef PyObject** dyn = _dyn(self)
+        for i in range(self.nkids):
+            Py_DECREF(<object>self.kids[i])
+        for i in range(self.ndyn):
+            Py_DECREF(<object>dyn[i])
+        PyMem_Free(self.kids)
+        _free_table(self.table, self.nmeth + self.nlax)
 
 
-cdef inline int _mark(Node node, list stale) except -1:
-    # PERF: a node's arrays are rebuilt once after a run of adds, not on
-    # every child added: a node with k children costs O(k) then, where a
-    # sync per add made a wide node (the REST table's /api/v1/ with a child
-    # per resource) quadratic in its children
-    if not node.stale:
-        node.stale = True
-        stale.append(node)
+cdef frozenset _NO_METHODS = frozenset()
+
+
+cdef inline PyObject** _dyn(Node node):
+    return node.kids + node.kcap
+
+
+cdef inline Py_UCS4* _idx(Node node):
+    return <Py_UCS4*>(node.kids + node.kcap + node.dcap)
+
+
+cdef inline const char* _ascii(Node node):
+    """The prefix's text, NULL where it is not ASCII."""
+    return <const char*>(_idx(node) + node.kcap) if node.ascii else NULL
+
+
+cdef int _layout(Node node, int kcap, int dcap) except -1:
+    """A new block for ``node``: these capacities, its children and
+    dynamic parts moved there, the prefix's text copied (after the prefix
+    changed, or to grow)."""
+    cdef Py_ssize_t pl = len(node.prefix)
+    cdef bint ascii = node.prefix.isascii()
+    cdef PyObject** block = <PyObject**>PyMem_Malloc(
+        (kcap + dcap) * sizeof(PyObject*) + kcap * sizeof(Py_UCS4) + (pl + 1 if ascii else 0))
+    if block == NULL:
+        raise MemoryError()
+    if node.kids != NULL:
+        memcpy(block, node.kids, node.nkids * sizeof(PyObject*))
+        memcpy(block + kcap, _dyn(node), node.ndyn * sizeof(PyObject*))
+        memcpy(<Py_UCS4*>(block + kcap + dcap), _idx(node), node.nkids * sizeof(Py_UCS4))
+        PyMem_Free(node.kids)
+    node.kids = block
+    node.kcap = kcap
+    node.dcap = dcap
+    node.plen = pl
+    node.ascii = ascii
+    if ascii:
+        memcpy(<char*>(_idx(node) + kcap), PyUnicode_DATA(node.prefix), pl)
     return 0
 
 
-cdef int _sync_stale(list stale) except -1:
-    cdef Node node
-    for node in stale:
-        node._sync()
-        node.stale = False
-    del stale[:]
+cdef int _add_kid(Node node, Node child) except -1:
+    if node.nkids == node.kcap:
+        _layout(node, 2 * node.kcap or 1, node.dcap)
+    node.kids[node.nkids] = _own(child)
+    _idx(node)[node.nkids] = child.prefix[0]
+    node.nkids += 1
     return 0
 
 
-# what by_method is at a node without rules (never changed: add assigns a new dict)
-cdef dict _NO_LEAVES = {}
+cdef int _add_edge(Node node, int i, Edge edge) except -1:
+    """``edge`` as ``node``'s i-th dynamic part."""
+    if node.ndyn == node.dcap:
+        _layout(node, node.kcap, 2 * node.dcap or 1)
+    cdef PyObject** dyn = _dyn(node)
+    memmove(dyn + i + 1, dyn + i, (node.ndyn - i) * sizeof(PyObject*))
+    dyn[i] = _own(edge)
+    node.ndyn += 1
+    return 0
+
+
+cdef int _node_traverse(PyObject* o, visitproc visit, void* arg) except -1:
+    """Node's tp_traverse: its fields (Cython's), and what its arrays own,
+    so that the collector sees a cycle through them (a converter holds
+    the router, the router its tree)."""
+    cdef int r = _node_fields_traverse(o, visit, arg)
+    if r:
+        return r
+    return _traverse_arrays(<Node><void*>o, visit, arg)
+
+
+cdef int _traverse_arrays(Node node, visitproc visit, void* arg) except -1:
+    cdef int i, r
+    cdef PyObject** dyn = _dyn(node)
+    for i in range(node.nkids):
+        r = visit(node.kids[i], arg)
+        if r:
+            return r
+    for i in range(node.ndyn):
+        r = visit(dyn[i], arg)
+        if r:
+            return r
+    for i in range(node.nmeth + node.nlax):
+        r = _visit_entry(node.table + i, visit, arg)
+        if r:
+            return r
+    return 0
+
+
+cdef int _visit_entry(Entry* e, visitproc visit, void* arg) except -1:
+    cdef PyObject* refs[7]
+    cdef int j, r
+    refs[0] = e.method
+    refs[1] = e.rule
+    refs[2] = e.endpoint
+    refs[3] = e.names
+    refs[4] = e.conv_kinds
+    refs[5] = e.defaults
+    refs[6] = e.before
+    for j in range(7):
+        r = visit(refs[j], arg)
+        if r:
+            return r
+    return 0
 
 
 cdef class Edge:
@@ -228,21 +346,16 @@ cdef class Edge:
         self.child = Node("")
 
 
-cdef Node _insert_static(Node node, str text, list stale):
+cdef Node _insert_static(Node node, str text):
     cdef Node child, split
     cdef Py_ssize_t i, k
     while text:
-        i = node.indices.find(text[0])
+        i = _index(node, text[0])
         if i < 0:
             child = Node(text)
-            node.indices += text[0]
-            if node.children is None:
-                node.children = [child]
-            else:
-                node.children.append(child)
-            _mark(node, stale)
+            _add_kid(node, child)
             return child
-        child = node.children[i]
+        child = <Node>node.kids[i]
         p = child.prefix
         k = 1
         while k < len(p) and k < len(text) and p[k] == text[k]:
@@ -250,32 +363,29 @@ cdef Node _insert_static(Node node, str text, list stale):
         if k < len(p):
             split = Node(p[:k])
             child.prefix = p[k:]
-            _mark(child, stale)
-            split.indices = child.prefix[0]
-            split.children = [child]
-            node.children[i] = split
-            _mark(split, stale)
-            _mark(node, stale)
+            _layout(child, child.kcap, child.dcap)
+            _add_kid(split, child)
+            node.kids[i] = _own(split)
+            Py_DECREF(child)  # split holds it now
             child = split
         node = child
         text = text[k:]
     return node
 
 
-cdef Node _insert_dynamic(Node node, part, list stale):
+cdef Node _insert_dynamic(Node node, part):
     cdef Edge edge
-    cdef Py_ssize_t i
-    if node.dynamic is None:
-        node.dynamic = []
-    for edge in node.dynamic:
+    cdef PyObject** dyn = _dyn(node)
+    cdef int i
+    for i in range(node.ndyn):
+        edge = <Edge>dyn[i]
         if edge.key == part.key:
             return edge.child
     edge = Edge(part)
-    i = len(node.dynamic)
-    while i and part.weight < (<Edge>node.dynamic[i - 1]).weight:
+    i = node.ndyn
+    while i and part.weight < (<Edge>dyn[i - 1]).weight:
         i -= 1
-    node.dynamic.insert(i, edge)
-    _mark(node, stale)
+    _add_edge(node, i, edge)
     return edge.child
 
 
@@ -383,7 +493,7 @@ cdef set _have_set(Ctx* c):
     return have
 
 
-cdef inline void _note_automatic(Ctx* c, PyObject* hit) noexcept:
+cdef inline void _note_automatic(Ctx* c, Entry* hit) noexcept:
     if c.note_automatic and c.automatic == NULL:
         c.automatic = hit
         memcpy(c.automatic_spans, c.spans, c.nspans * sizeof(Py_ssize_t))
@@ -391,9 +501,10 @@ cdef inline void _note_automatic(Ctx* c, PyObject* hit) noexcept:
 
 
 cdef inline Py_ssize_t _index(Node node, Py_UCS4 ch):
+    cdef Py_UCS4* idx = _idx(node)
     cdef Py_ssize_t i
     for i in range(node.nkids):
-        if node.idx[i] == ch:
+        if idx[i] == ch:
             return i
     return -1
 
@@ -404,13 +515,12 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
     # something to come back to.
     cdef Node child
     cdef Edge edge
-    cdef Leaf leaf
-    cdef PyObject* hit
+    cdef Entry* hit
     cdef Py_ssize_t i, k, end, nxt, mark, length, g, s, e
     cdef int r
     cdef bint ok
     while True:
-        if (node.lax_by_method is not None and not inner and pos == c.n - 1
+        if (node.nlax and not inner and pos == c.n - 1
                 and PyUnicode_READ(c.kind, c.data, pos) == u"/"):
             # Werkzeug's last resort with only a trailing slash left: the
             # rules here without strict slashes, once all else has failed
@@ -419,10 +529,10 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
             if r != NONE:
                 return r
             c.nspans = mark
-            hit = PyDict_GetItem(node.lax_by_method, <object>c.method)
+            hit = _entry(node.table + node.nmeth, node.nlax, c.method)
             if hit != NULL:
-                if not (<Leaf>hit).automatic:
-                    _have_add(c, (<Leaf>hit).before)
+                if not hit.automatic:
+                    _have_add(c, <frozenset>hit.before)
                     c.leaf = hit
                     return FOUND
                 _note_automatic(c, hit)
@@ -430,12 +540,11 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
             return NONE
         inner = False
         if pos == c.n:
-            if node.rules:
-                hit = PyDict_GetItem(node.by_method, <object>c.method)
+            if node.nmeth:
+                hit = _entry(node.table, node.nmeth, c.method)
                 if hit != NULL:
-                    if not (<Leaf>hit).automatic:
-                        leaf = <Leaf>hit
-                        _have_add(c, leaf.before)
+                    if not hit.automatic:
+                        _have_add(c, <frozenset>hit.before)
                         c.leaf = hit
                         return FOUND
                     _note_automatic(c, hit)
@@ -444,18 +553,18 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
             if i >= 0:
                 child = <Node>node.kids[i]
                 if child.plen == 1:
-                    hit = PyDict_GetItem(child.by_method, <object>c.method)
+                    hit = _entry(child.table, child.nmeth, c.method)
                     if hit != NULL:
-                        if (<Leaf>hit).strict:
+                        if hit.strict:
                             return SLASH
-                        if not (<Leaf>hit).automatic:
+                        if not hit.automatic:
                             c.leaf = hit  # strict_slashes=False: the rule itself
                             return FOUND
         else:
             i = _index(node, PyUnicode_READ(c.kind, c.data, pos))
             if i >= 0:
                 child = <Node>node.kids[i]
-                if _startswith(c, child.prefix, child.ascii, child.plen, pos):
+                if _startswith(c, child.prefix, _ascii(child), child.plen, pos):
                     if node.ndyn == 0:
                         node = child
                         pos += child.plen
@@ -466,13 +575,13 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
                         return r
                     c.nspans = mark  # a tail call below may have left values
                 elif (child.plen == c.n - pos + 1 and child.prefix[child.plen - 1] == u"/"
-                      and _startswith(c, child.prefix, child.ascii, child.plen - 1, pos)):
+                      and _startswith(c, child.prefix, _ascii(child), child.plen - 1, pos)):
                     # the path ends one "/" short of this child's rules
-                    hit = PyDict_GetItem(child.by_method, <object>c.method)
+                    hit = _entry(child.table, child.nmeth, c.method)
                     if hit != NULL:
-                        if (<Leaf>hit).strict:
+                        if hit.strict:
                             return SLASH
-                        if not (<Leaf>hit).automatic:
+                        if not hit.automatic:
                             c.leaf = hit
                             return FOUND
         if node.ndyn == 0:
@@ -480,7 +589,7 @@ cdef int _lookup(Node node, str path, Py_ssize_t pos, Ctx* c, bint inner) except
         end = _find(c, u"/", pos)
         mark = c.nspans
         for k in range(node.ndyn):
-            edge = <Edge>node.dyn[k]
+            edge = <Edge>_dyn(node)[k]
             nxt = end
             if edge.kind == K_STRING:
                 length = end - pos
@@ -566,18 +675,19 @@ cdef object _to_int(str value, Ctx* c, Py_ssize_t start, Py_ssize_t end):
     return PyLong_FromLongLong(-acc if neg else acc)
 
 
-cdef dict _convert(Leaf leaf, str path, Ctx* c):
+cdef dict _convert(Entry* leaf, str path, Ctx* c):
     """The params dict, or None where a converter refuses its value."""
     cdef dict params = {}
     cdef Py_ssize_t i, start, end
     cdef tuple ck
+    cdef tuple names = <tuple>leaf.names
     cdef int kind
-    for i in range(len(leaf.names)):
+    for i in range(len(names)):
         start = c.spans[2 * i]
         end = c.spans[2 * i + 1]
         value = PyUnicode_Substring(path, start, end)
         if not leaf.all_ident:
-            ck = leaf.conv_kinds[i]
+            ck = (<tuple>leaf.conv_kinds)[i]
             kind = ck[0]
             if kind == C_INT:
                 fixed = ck[2]
@@ -596,9 +706,9 @@ cdef dict _convert(Leaf leaf, str path, Ctx* c):
                     value = ck[1].to_python(value)
                 except ValueError:
                     return None
-        params[leaf.names[i]] = value
-    if leaf.defaults is not None:
-        params.update(leaf.defaults)  # as Werkzeug adds them
+        params[names[i]] = value
+    if <object>leaf.defaults is not None:
+        params.update(<dict>leaf.defaults)  # as Werkzeug adds them
     return params
 
 
@@ -614,12 +724,6 @@ cdef inline bint _is_upper_ascii(str s):
     return True
 
 
-cdef tuple _leaves(list rules):
-    """method_map's answer with a Leaf for each method."""
-    by_method, all_methods = method_map(rules)
-    return {m: Leaf(hit[0], hit[1], is_automatic(m, hit)) for m, hit in by_method.items()}, all_methods
-
-
 cdef class CompiledRouter:
     """Werkzeug-compatible router, compiled (see the module docstring)."""
 
@@ -631,13 +735,11 @@ cdef class CompiledRouter:
     cdef Py_ssize_t _max_values
     cdef bint _has_defaults  # a rule has defaults: a match may redirect to it
     cdef readonly bint merge_slashes
-    cdef list _stale  # the nodes changed since the last match (_mark)
 
     def __init__(self, bint merge_slashes=False):
         self.merge_slashes = merge_slashes
         self._table = RuleTable(self, merge_slashes)
         self._root = Node("")
-        self._stale = []
         self._max_values = 0
         self._has_defaults = False
 
@@ -649,25 +751,18 @@ cdef class CompiledRouter:
         r = self._table.parse(rule, endpoint, methods, automatic, defaults, strict_slashes)
         cdef Node node = self._root
         for piece in r.pieces:
-            node = _insert_static(node, piece, self._stale) if isinstance(piece, str) else _insert_dynamic(node, piece, self._stale)
-        if node.rules is None:
-            node.rules = []
-        node.rules.append(r)
-        node.by_method, node.all_methods = _leaves(node.rules)
-        lax = [x for x in node.rules if not x.strict_slashes]
-        if lax:
-            node.lax_by_method, node.lax_methods = _leaves(lax)
+            node = _insert_static(node, piece) if isinstance(piece, str) else _insert_dynamic(node, piece)
+        node.rules = (r,) if node.rules is None else node.rules + (r,)
+        node._set_table()
         self._max_values = max(self._max_values, len(r.names))
         self._has_defaults = self._table.has_defaults
 
     def match(self, str method not None, str path not None):
-        cdef Leaf leaf
+        cdef Entry* leaf
         cdef Ctx c
         cdef Py_ssize_t stack_spans[4 * STACK_VALUES]
         cdef int r
         cdef dict params
-        if self._stale:
-            _sync_stale(self._stale)
         if not _is_upper_ascii(method):
             method = method.upper()
         if path and (path[0] != u"/" or (len(path) > 1 and path[1] == u"/")):
@@ -699,27 +794,27 @@ cdef class CompiledRouter:
                 if r == FOUND:
                     raise RequestRedirect(merged)
             if r == FOUND:
-                leaf = <Leaf>c.leaf
+                leaf = c.leaf
                 params = _convert(leaf, path, &c)
                 if params is not None:
                     if self._has_defaults:
-                        target = self._table.default_redirect(leaf.rule, method, params)
+                        target = self._table.default_redirect(<object>leaf.rule, method, params)
                         if target is not None:
                             raise RequestRedirect(target)
-                    return leaf.endpoint, params
+                    return <object>leaf.endpoint, params
             have = _have_set(&c)
             if not have:
                 raise NotFound(path)
             e = MethodNotAllowed(have, method, path)
             if c.automatic != NULL:
-                leaf = <Leaf>c.automatic
+                leaf = c.automatic
                 memcpy(c.spans, c.automatic_spans, c.automatic_nspans * sizeof(Py_ssize_t))
                 c.kind = PyUnicode_KIND(path)  # a merged path's second search may have replaced them
                 c.data = PyUnicode_DATA(path)
                 params = _convert(leaf, path, &c)
                 if params is None:
                     raise NotFound(path)  # a converter refused: Werkzeug's 404
-                e.automatic_match = (leaf.endpoint, params)
+                e.automatic_match = (<object>leaf.endpoint, params)
             raise e
         finally:
             if c.have != NULL:
@@ -760,13 +855,15 @@ cdef class CompiledRouter:
 
 cdef dict _dump(Node node):
     cdef Edge e
+    cdef int i
     dynamic = []
-    for e in node.dynamic or ():
+    for i in range(node.ndyn):
+        e = <Edge>_dyn(node)[i]
         dynamic.append((e.key, e.weight, _dump(e.child)))
     return {
         "prefix": node.prefix,
-        "indices": node.indices,
-        "children": [_dump(c) for c in node.children or ()],
+        "indices": "".join([chr(_idx(node)[i]) for i in range(node.nkids)]),
+        "children": [_dump(<Node>node.kids[i]) for i in range(node.nkids)],
         "dynamic": dynamic,
         "rules": list(node.rules or ()),
     }
@@ -778,3 +875,8 @@ def _check_kinds():
         K_STRING, K_INT, K_FLOAT, K_UUID, K_ANY, K_PATH, K_REGEX)
 
 _check_kinds()
+
+
+# what Cython's tp_traverse for Node visits (its object fields); _node_traverse adds its arrays'
+cdef traverseproc _node_fields_traverse = (<PyTypeObject*>Node).tp_traverse
+(<PyTypeObject*>Node).tp_traverse = <traverseproc>_node_traverse

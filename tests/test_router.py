@@ -618,3 +618,27 @@ def test_build_cost_is_linear(router_cls):
     all_calls, all_objects = build_cost(router_cls, routes)
     assert all_calls - first_calls <= 1.5 * first_calls, (first_calls, all_calls)
     assert all_objects - first_objects <= 1.5 * first_objects, (first_objects, all_objects)
+
+
+def test_router_in_a_cycle_is_collected(router_cls):
+    """The compiled twin keeps its children, dynamic parts and method tables
+    in C arrays (issue 15): the collector must still see through them, or a
+    router in a reference cycle (an endpoint holding the app that holds the
+    router; every converter holds its router) would never be freed."""
+    import gc
+    import weakref
+
+    class Endpoint:
+        pass
+
+    endpoint = Endpoint()
+    router = router_cls()
+    endpoint.router = router
+    router.add("/x/<id>", endpoint)
+    router.add("/x/<id>/y", "y", methods=("POST",))
+    router.add("/a/", endpoint, strict_slashes=False)
+    assert router.match("GET", "/x/1")[0] is endpoint
+    ref = weakref.ref(endpoint)
+    del endpoint, router
+    gc.collect()
+    assert ref() is None

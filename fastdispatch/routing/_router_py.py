@@ -89,8 +89,9 @@ class PythonRouter:
         strict_slashes: bool = True,
     ) -> None:
         r = self._table.parse(rule, endpoint, methods, automatic, defaults, strict_slashes)
-        text = r.pieces[0]  # the rule as read (slashes merged if merging)
-        if len(r.pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
+        pieces = r.pieces
+        text = pieces[0]  # the rule as read (slashes merged if merging)
+        if len(pieces) == 1 and text[1:2] != "/":  # "//x" paths become "/x" first
             rules = self._static_rules.setdefault(text, [])
             rules.append(r)
             self._static[text] = {m: hit for m, hit in method_map(rules)[0].items() if not is_automatic(m, hit)}

@@ -18,7 +18,7 @@ import sys
 import typing as t
 from urllib.parse import quote, quote_plus
 
-from .converters import AnyConverter, BaseConverter, NumberConverter, ValidationError
+from .converters import DEFAULT_CONVERTERS, AnyConverter, BaseConverter, NumberConverter, ValidationError
 
 __all__ = ["Part", "Rule", "parse_rule", "K_STRING", "K_INT", "K_FLOAT", "K_UUID", "K_ANY", "K_PATH", "K_REGEX"]
 
@@ -87,6 +87,9 @@ _UUID_REGEX = (
 # ones, and one object each is less to allocate and for the GC to traverse
 _FROZENSETS: dict[frozenset, frozenset] = {}
 _NO_ITEMS: frozenset = frozenset()
+# converters that hold nothing but their arguments: made once per table for
+# equal ones, and what a rule may share with another of equal text
+_BUILT_IN = frozenset(DEFAULT_CONVERTERS.values())
 
 
 def shared(fs: frozenset) -> frozenset:
@@ -195,7 +198,11 @@ class Rule:
     host = redirect_to = None
     websocket = False
 
-    __slots__ = ("rule", "endpoint", "methods", "defaults", "strict_slashes", "explicit", "segments", "pieces", "converters", "names", "conv_kinds", "all_ident", "arguments", "shape", "_build_ops", "_plan")
+    # PERF: what the rule's text makes (segments, shape, names, conv_kinds,
+    # all_ident) is shared by rules of equal text, and what only
+    # registration and building read (pieces, converters, the build ops) is
+    # worked out from it when read (issue 15: bytes per rule)
+    __slots__ = ("rule", "endpoint", "methods", "defaults", "strict_slashes", "explicit", "segments", "names", "conv_kinds", "all_ident", "arguments", "shape", "_plan")
 
     def __init__(
         self,
@@ -221,20 +228,22 @@ class Rule:
         self.strict_slashes = bool(strict_slashes)
         #: the methods a duplicate check compares: all but the automatic ones
         self.explicit = methods if explicit is None else explicit
-        self.converters: dict[str, t.Any] = {}
-        self.segments: tuple[t.Any, ...] = ()
-        self.pieces: tuple[t.Any, ...] = ()
-        # (lists while parsing, tuples once parsed: fewer objects for the GC)
-        self.shape: t.Any = []
-        self._build_ops: t.Any = []
         self._plan: tuple[t.Any, ...] | None = None  # made by the first build
-        self._parse(converters, router, merge_slashes, {} if part_cache is None else part_cache)
-        self.shape = tuple(self.shape)
-        self._build_ops = tuple(self._build_ops)
-        # PERF: interned, as the names of a view's parameters are: CPython
-        # matches the params dict's keys to them by identity (the view call
-        # with **params compares each key's text otherwise)
-        self.names = tuple(sys.intern(name) for name in self.converters)
+        cache = {} if part_cache is None else part_cache
+        # PERF: a path registered once per method (a REST table's GET, PUT
+        # and DELETE of an item) is parsed once: what parsing makes depends
+        # only on the text and the converters, never changes, and is shared
+        # by the rules of equal text, where their converters are built-in
+        # ones (a custom converter is made for each rule, as Werkzeug does,
+        # whatever its __init__ does) (issue 15: bytes and µs per rule)
+        # (keyed by the text itself: a table's merge_slashes never changes,
+        # and the other str keys, static text, have no "/")
+        parsed = cache.get(rule) if isinstance(rule, str) else None
+        if parsed is None or any(converters.get(name) is not cls for name, cls in parsed[0]):
+            parsed = self._parse(converters, router, merge_slashes, cache)
+            if parsed[0] is not None:
+                cache[rule] = parsed
+        _, self.segments, self.shape, self.names, self.conv_kinds, self.all_ident = parsed
         self.arguments = shared(frozenset(self.names) | frozenset(map(str, self.defaults or ())))
         for name, value in (self.defaults or {}).items():
             if name in self.converters:
@@ -245,14 +254,32 @@ class Rule:
                     self.converters[name].to_url(value)
                 except (ValueError, TypeError) as e:
                     raise self._error(f"the default {name}={value!r} does not fit its converter: {e}") from None
-        # (kind, converter, fixed_digits, min, max) per value, in path order
-        self.conv_kinds = tuple(_conv_kind(c) for c in self.converters.values())
-        self.all_ident = all(k[0] == C_IDENT for k in self.conv_kinds)
+
+    @property
+    def pieces(self) -> tuple[t.Any, ...]:
+        """The tree pieces (``_pieces``) a router inserts the rule as."""
+        return _pieces(self.segments)
+
+    @property
+    def converters(self) -> dict[str, t.Any]:
+        """name -> converter, in path order."""
+        return {name: kind[1] for name, kind in zip(self.names, self.conv_kinds)}
+
+    @property
+    def _build_ops(self) -> tuple[t.Any, ...]:
+        """``(dynamic, text or name)`` per piece of the rule's text, in order."""
+        names = iter(self.names)
+        return tuple((False, x) if type(x) is str else (True, next(names)) for x in self.shape)
 
     def _error(self, why: str) -> ValueError:
         return ValueError(f"invalid URL rule {self.rule!r}: {why}")
 
-    def _parse(self, converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool, part_cache: dict) -> None:
+    def _parse(self, converters: t.Mapping[str, t.Any], router: t.Any, merge_slashes: bool, cache: dict) -> tuple:
+        """(the (name, class) of each converter, or None where one is not
+        built-in; segments, shape, names, conv_kinds, all_ident): what the
+        rule's text makes, for ``__init__``.  Equal objects that rules of
+        other text have too (a name tuple, a converter's entries, text) are
+        shared through ``cache``."""
         rule = self.rule
         if not isinstance(rule, str) or not rule.startswith("/"):
             raise ValueError(f"URL rule {rule!r} must be a string starting with a slash")
@@ -267,42 +294,53 @@ class Rule:
         static_weights: list[tuple[int, int]] = []
         argument_weights: list[t.Any] = []
         convs: list[t.Any] = []
+        shape: list[t.Any] = []
+        by_name: dict[str, t.Any] = {}
+        kinds: list[tuple] = []
+        classes: list[tuple] | None = []
         pos = 1
         while pos < len(rule):
             match = _part_re.match(rule, pos)
             if match is None:
                 raise self._error(f"malformed at position {pos} ({rule[pos:pos + 20]!r}); a '<' must open <converter(args):name>")
             data = match.groupdict()
-            if data["static"] is not None:
-                static_weights.append((len(static_weights), -len(data["static"])))
-                self._build_ops.append((False, data["static"]))
-                self.shape.append(data["static"])
-                content += data["static"] if static else re.escape(data["static"])
+            text = data["static"]
+            if text is not None:
+                # PERF: one str for equal text ("api", a resource's name) across the table
+                text = _same(cache, text)
+                static_weights.append((len(static_weights), -len(text)))
+                shape.append(text)
+                content += text if static else re.escape(text)
             if data["variable"] is not None:
                 if static:
                     content = re.escape(content)
                 static = False
-                conv = self._make_converter(data, match.group(0), converters, router)
+                cname = data["converter"] or "default"
+                conv, entry, kind = self._make_converter(cname, data["arguments"], match.group(0), converters, router, cache)
+                shape.append(entry)
                 name = data["variable"]
-                if name in self.converters:
+                if name in by_name:
                     raise self._error(f"duplicate parameter name {name!r}")
-                self.converters[name] = conv
+                by_name[name] = conv
+                kinds.append(kind)
+                if type(conv) not in _BUILT_IN:
+                    classes = None
+                elif classes is not None:
+                    classes.append((cname, converters[cname]))
                 convs.append(conv)
                 if not conv.part_isolating:
                     final = True
                 content += f"(?P<__werkzeug_{nconv}>{conv.regex})"
                 nconv += 1
                 argument_weights.append(conv.weight)
-                self._build_ops.append((True, name))
             if data["slash"] is not None:
-                self._build_ops.append((False, "/"))
-                self.shape.append("/")
+                shape.append("/")
                 if final:
                     content += "/"
                 else:
                     if not static:
                         content += r"\Z"
-                    parts.append(content if static else _part(part_cache, content, False, False, _weight(static_weights, argument_weights), convs))
+                    parts.append(content if static else _part(cache, content, False, False, _weight(static_weights, argument_weights), convs))
                     content, static, nconv = "", True, 0
                     static_weights, argument_weights, convs = [], [], []
             pos = match.end()
@@ -312,21 +350,33 @@ class Rule:
             content = content[:-1] + "(?<!/)(/?)"
         if not static:
             content += r"\Z"
-        parts.append(content if static else _part(part_cache, content, final, suffixed, _weight(static_weights, argument_weights), convs))
+        parts.append(content if static else _part(cache, content, final, suffixed, _weight(static_weights, argument_weights), convs))
         if suffixed:
             parts.append("")
         # Werkzeug's RuleParts: the path as path.split("/") cuts it (the
         # leading "" included), a static segment as its text, the rest as Parts
-        self.segments = tuple(parts)
-        self.pieces = _pieces(parts)
+        # PERF: names interned, as the names of a view's parameters are:
+        # CPython matches the params dict's keys to them by identity (the
+        # view call with **params compares each key's text otherwise)
+        kinds_ = tuple(kinds)
+        return (
+            None if classes is None else _same(cache, tuple(classes)), tuple(parts), tuple(shape),
+            _same(cache, tuple(sys.intern(name) for name in by_name)), _same(cache, kinds_), all(k[0] == C_IDENT for k in kinds_),
+        )
 
-    def _make_converter(self, data: dict, token: str, converters: t.Mapping[str, t.Any], router: t.Any) -> t.Any:
-        cname = data["converter"] or "default"
+    def _make_converter(self, cname: str, argstr: str | None, token: str, converters: t.Mapping[str, t.Any], router: t.Any, cache: dict) -> tuple:
+        """(the converter, its entry in ``shape``, its ``conv_kinds`` entry)."""
         try:
             cls = converters[cname]
         except KeyError:
             raise self._error(f"unknown converter {cname!r} (known: {', '.join(sorted(converters))})") from None
-        argstr = data["arguments"]
+        # PERF: a built-in converter is made once per table for equal
+        # arguments (the REST table's thousands of <id>): it holds nothing
+        # but them and the router
+        key = ("converter", cls, argstr)
+        made = cache.get(key) if cls in _BUILT_IN else None
+        if made is not None:
+            return made
         try:
             args, kwargs = parse_converter_args(argstr or "")
             conv = cls(router, *args, **kwargs)
@@ -336,8 +386,11 @@ class Rule:
         for attr in ("regex", "to_python", "to_url", "part_isolating", "weight"):
             if not hasattr(conv, attr):
                 raise self._error(f"converter {cname!r} has no {attr!r}")
-        self.shape.append((type(conv), conv.regex, argstr or ""))
-        return conv
+        # (kind, converter, fixed_digits, min, max): how a leaf converts the value
+        made = (conv, (type(conv), conv.regex, argstr or ""), _conv_kind(conv))
+        if type(conv) in _BUILT_IN:
+            cache[key] = made
+        return made
 
     def build(self, values: t.Mapping[str, t.Any]) -> str | None:
         """The URL for ``values`` (all of ``arguments`` present), the unused
@@ -424,11 +477,22 @@ def _part(cache: dict, content: str, final: bool, suffixed: bool, weight: tuple,
     return part
 
 
+def _same(cache: dict, value: t.Any) -> t.Any:
+    """The one object equal to ``value`` the rules of a table share.  What
+    is shared here is a str or a tuple of strs or of tuples, which never
+    equals one of the cache's other keys: a rule's text starts with "/",
+    a static segment's text never has one; ``("converter", class, args)``
+    and a Part's ``(content, bool, ...)`` hold a class or a bool where a
+    tuple of names holds a str, and start with a str where the others
+    start with a tuple."""
+    return cache.setdefault(value, value)
+
+
 def _weight(static_weights: list, argument_weights: list) -> tuple:
     return (-len(static_weights), tuple(static_weights), -len(argument_weights), tuple(argument_weights))
 
 
-def _pieces(parts: list[t.Any]) -> tuple[t.Any, ...]:
+def _pieces(parts: t.Sequence[t.Any]) -> tuple[t.Any, ...]:
     """Werkzeug's segment list as tree pieces: static segments joined with
     their slashes into one string, dynamic parts between them."""
     pieces: list[t.Any] = []

@@ -34,8 +34,9 @@ class RuleTable:
         #: Flask's ``app.url_map.converters``.
         self.converters: dict[str, t.Any] = dict(DEFAULT_CONVERTERS)
         self.rules: list[Rule] = []
-        self.by_endpoint: dict[t.Any, list[Rule]] = {}
-        self.by_shape: dict[tuple, list[Rule]] = {}
+        # (a key's one rule as itself, several as a list: _append, _all)
+        self.by_endpoint: dict[t.Any, t.Any] = {}
+        self.by_shape: dict[tuple, t.Any] = {}
         #: some rule has defaults: a match may redirect (``default_redirect``)
         self.has_defaults = False
         #: the rules' equal dynamic parts, made once (rules._part)
@@ -54,7 +55,7 @@ class RuleTable:
         ``automatic`` methods (Flask's implicit OPTIONS) never clash."""
         r = parse_rule(rule, endpoint, methods, self.converters, self.router, self.merge_slashes, defaults, strict_slashes, automatic, self.parts)
         shape = r.shape
-        for other in self.by_shape.get(shape, ()):
+        for other in _all(self.by_shape.get(shape)):
             clash = r.explicit & other.explicit
             if clash:
                 raise ValueError(
@@ -62,13 +63,13 @@ class RuleTable:
                     f"already registered for endpoint {other.endpoint!r} "
                     f"with methods {', '.join(sorted(clash))}"
                 )
-        self.by_shape.setdefault(shape, []).append(r)
+        _append(self.by_shape, shape, r)
         self.rules.append(r)
         # Werkzeug builds with the rule that uses the most values first,
         # then the most defaults; stable, so registration order breaks ties.
-        rules = self.by_endpoint.setdefault(endpoint, [])
-        rules.append(r)
-        rules.sort(key=lambda x: (-len(x.arguments), -len(x.defaults or ())))
+        rules = _append(self.by_endpoint, endpoint, r)
+        if type(rules) is list:
+            rules.sort(key=lambda x: (-len(x.arguments), -len(x.defaults or ())))
         self.has_defaults = self.has_defaults or r.defaults is not None
         return r
 
@@ -77,7 +78,7 @@ class RuleTable:
         with ``values`` is redirected because a rule built before it
         provides exactly these values as defaults (``/page/1`` -> ``/``).
         The path comes back unquoted, as ``RequestRedirect.location`` is."""
-        for r in self.by_endpoint[rule.endpoint]:
+        for r in _all(self.by_endpoint[rule.endpoint]):
             if r is rule:
                 break
             if r.provides_defaults_for(rule) and r.suitable_for(values, method):
@@ -98,14 +99,14 @@ class RuleTable:
         order of their first rule; only ``endpoint``'s where it is given (a
         KeyError for an endpoint with none, as Werkzeug's)."""
         if endpoint is None:
-            return (r for rules in self.by_endpoint.values() for r in rules)
-        return iter(self.by_endpoint[endpoint])
+            return (r for rules in self.by_endpoint.values() for r in _all(rules))
+        return iter(_all(self.by_endpoint[endpoint]))
 
     def is_endpoint_expecting(self, endpoint: t.Any, *arguments: str) -> bool:
         """Whether a rule of ``endpoint`` takes all of ``arguments``
         (Werkzeug's ``Map.is_endpoint_expecting``, KeyError included)."""
         wanted = set(arguments)
-        return any(wanted <= r.arguments for r in self.by_endpoint[endpoint])
+        return any(wanted <= r.arguments for r in _all(self.by_endpoint[endpoint]))
 
     def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
         if not values:
@@ -117,15 +118,16 @@ class RuleTable:
         else:
             vals = {k: v for k, v in values.items() if v is not None}
         rules = self.by_endpoint.get(endpoint)
-        if not rules:
+        if rules is None:
             raise BuildError(endpoint, vals, method, "no rule is registered for this endpoint")
-        if len(rules) == 1 and not rules[0].defaults and method is None:
-            # PERF: an endpoint's only rule, as the loop below would try it
-            # (GET first, then any method: the same one rule either way)
-            url = rules[0].build(vals) if rules[0].arguments <= vals.keys() else None
-            if url is not None:
-                return url
-            rules = rules[:1]
+        if type(rules) is not list:
+            if not rules.defaults and method is None:
+                # PERF: an endpoint's only rule, as the loop below would try it
+                # (GET first, then any method: the same one rule either way)
+                url = rules.build(vals) if rules.arguments <= vals.keys() else None
+                if url is not None:
+                    return url
+            rules = (rules,)
         # Like Werkzeug: without a method, GET rules are tried first.
         for m in ("GET", None) if method is None else (method,):
             for r in rules:
@@ -146,6 +148,26 @@ class RuleTable:
             else:
                 reasons.append(f"{r.rule!r} refused a value")
         raise BuildError(endpoint, vals, method, "; ".join(reasons))
+
+
+def _append(index: dict, key: t.Any, rule: Rule) -> t.Any:
+    """``index[key]`` with ``rule`` added: the rule itself while it is the
+    only one, a list of them from the second on."""
+    # PERF: most endpoints and shapes have one rule: nothing is made for
+    # them but the dict's entry (issue 15: bytes per rule)
+    rules = index.get(key)
+    if rules is None:
+        rules = index[key] = rule
+    elif type(rules) is list:
+        rules.append(rule)
+    else:
+        rules = index[key] = [rules, rule]
+    return rules
+
+
+def _all(rules: t.Any) -> t.Sequence[Rule]:
+    """What ``_append`` keeps for a key (or None: no rule) as a sequence."""
+    return rules if type(rules) is list else () if rules is None else (rules,)
 
 
 def method_map(rules: list[Rule]) -> tuple[dict[str, tuple[Rule, frozenset]], frozenset]:
