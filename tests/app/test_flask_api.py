@@ -320,11 +320,7 @@ def test_iter_rules_as_werkzeug(fd: SimpleNamespace) -> None:
         app.add_url_rule("/b/<int:n>", "b", lambda n: "")
         app.add_url_rule("/a", "a", lambda: "")
         app.add_url_rule("/b/", "b", defaults={"n": 0})
-<<<<<<< ours
-        every = [(r.rule, str(r), r.endpoint) for r in app.url_map.iter_rules() if r.endpoint != "static"]
-=======
         every = [(r.rule, str(r), f"{r}", r.endpoint) for r in app.url_map.iter_rules() if r.endpoint != "static"]
->>>>>>> theirs
         with pytest.raises(KeyError):
             app.url_map.iter_rules("none")
         return every, [r.rule for r in app.url_map.iter_rules("b")]
