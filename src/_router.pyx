@@ -745,9 +745,17 @@ cdef class CompiledRouter:
 
     @property
     def converters(self):
+        """The converter classes rule syntax names (``int``, ``path``, ...),
+        Werkzeug's ``Map.converters``: add a class here before adding the
+        rules that name it."""
         return self._table.converters
 
     def add(self, str rule, endpoint, methods=("GET",), *, automatic=(), defaults=None, strict_slashes=True):
+        """Register ``rule`` (Werkzeug's rule syntax) for ``endpoint`` and
+        ``methods``; ``automatic``: methods answered for the rule without a
+        view of their own (OPTIONS), ``defaults`` and ``strict_slashes`` as
+        Werkzeug's ``Rule``.  A malformed or duplicated rule raises here,
+        naming the rule."""
         r = self._table.parse(rule, endpoint, methods, automatic, defaults, strict_slashes)
         cdef Node node = self._root
         for piece in r.pieces:
@@ -758,6 +766,10 @@ cdef class CompiledRouter:
         self._has_defaults = self._table.has_defaults
 
     def match(self, str method not None, str path not None):
+        """``(endpoint, values)`` for ``method`` and ``path``, the values
+        converted; ``NotFound``, ``MethodNotAllowed`` (with
+        ``valid_methods``) or ``RequestRedirect`` (308) otherwise, as
+        Werkzeug's ``MapAdapter.match``."""
         cdef Entry* leaf
         cdef Ctx c
         cdef Py_ssize_t stack_spans[4 * STACK_VALUES]
@@ -823,12 +835,18 @@ cdef class CompiledRouter:
                 PyMem_Free(c.spans)
 
     def build(self, endpoint, values=None, method=None):
+        """The path of ``endpoint`` with ``values`` (those no rule takes
+        become the query string); ``BuildError`` where no rule builds."""
         return self._table.build(endpoint, values, method)
 
     def is_endpoint_expecting(self, endpoint, *arguments):
+        """Whether a rule of ``endpoint`` takes all of ``arguments``
+        (Werkzeug's ``Map.is_endpoint_expecting``)."""
         return self._table.is_endpoint_expecting(endpoint, *arguments)
 
     def iter_rules(self, endpoint=None):
+        """The ``Rule`` objects, only ``endpoint``'s where given, as
+        Werkzeug's ``Map.iter_rules``."""
         return self._table.iter_rules(endpoint)
 
     def bind(self, server_name, *args, **kwargs):

@@ -76,6 +76,9 @@ class PythonRouter:
 
     @property
     def converters(self) -> dict[str, t.Any]:
+        """The converter classes rule syntax names (``int``, ``path``, ...),
+        Werkzeug's ``Map.converters``: add a class here before adding the
+        rules that name it."""
         return self._table.converters
 
     def add(
@@ -88,6 +91,11 @@ class PythonRouter:
         defaults: t.Mapping[str, t.Any] | None = None,
         strict_slashes: bool = True,
     ) -> None:
+        """Register ``rule`` (Werkzeug's rule syntax) for ``endpoint`` and
+        ``methods``; ``automatic``: methods answered for the rule without a
+        view of their own (OPTIONS), ``defaults`` and ``strict_slashes`` as
+        Werkzeug's ``Rule``.  A malformed or duplicated rule raises here,
+        naming the rule."""
         r = self._table.parse(rule, endpoint, methods, automatic, defaults, strict_slashes)
         pieces = r.pieces
         text = pieces[0]  # the rule as read (slashes merged if merging)
@@ -114,6 +122,10 @@ class PythonRouter:
         return (self._matcher or self._compile()).source  # type: ignore[attr-defined,no-any-return]
 
     def match(self, method: str, path: str) -> tuple[t.Any, dict[str, t.Any]]:
+        """``(endpoint, values)`` for ``method`` and ``path``, the values
+        converted; ``NotFound``, ``MethodNotAllowed`` (with
+        ``valid_methods``) or ``RequestRedirect`` (308) otherwise, as
+        Werkzeug's ``MapAdapter.match``."""
         # PERF: a static rule allowing the method is what the search would
         # find first; one dict lookup settles it (a third of the generated
         # code's time for such paths; the compiled twin walks its tree as fast).
@@ -172,12 +184,18 @@ class PythonRouter:
         raise e
 
     def build(self, endpoint: t.Any, values: t.Mapping[str, t.Any] | None = None, method: str | None = None) -> str:
+        """The path of ``endpoint`` with ``values`` (those no rule takes
+        become the query string); ``BuildError`` where no rule builds."""
         return self._table.build(endpoint, values, method)
 
     def is_endpoint_expecting(self, endpoint: t.Any, *arguments: str) -> bool:
+        """Whether a rule of ``endpoint`` takes all of ``arguments``
+        (Werkzeug's ``Map.is_endpoint_expecting``)."""
         return self._table.is_endpoint_expecting(endpoint, *arguments)
 
     def iter_rules(self, endpoint: t.Any = None) -> t.Iterator[Rule]:
+        """The ``Rule`` objects, only ``endpoint``'s where given, as
+        Werkzeug's ``Map.iter_rules``."""
         return self._table.iter_rules(endpoint)
 
     def bind(self, server_name: str, *args: t.Any, **kwargs: t.Any) -> MapAdapter:

@@ -43,6 +43,11 @@ class ValidationError(ValueError):
 
 
 class BaseConverter:
+    """Werkzeug's converter base: ``regex`` what a value looks like,
+    ``to_python`` the value a view gets, ``to_url`` the text a URL gets;
+    subclass it and add the class to ``url_map.converters`` for a type of
+    your own."""
+
     regex = "[^/]+"
     weight = 100
     part_isolating = True
@@ -58,9 +63,11 @@ class BaseConverter:
         self.map = map
 
     def to_python(self, value: str) -> t.Any:
+        """The matched text as the view gets it (a ``ValueError``: no match)."""
         return value
 
     def to_url(self, value: t.Any) -> str:
+        """``value`` as URL text, percent-quoted."""
         value = str(value)
         # PERF: most values (ids, slugs) have nothing to quote, and quote()
         # costs ten times this check; for them quote() returns them as is
@@ -110,6 +117,7 @@ class AnyConverter(BaseConverter):
         self.regex = f"(?:{'|'.join([re.escape(x) for x in items])})"
 
     def to_url(self, value: t.Any) -> str:
+        """``value``, which must be one of the items (a ``ValueError`` else)."""
         if value in self.items:
             return str(value)
         valid_values = ", ".join(f"'{item}'" for item in sorted(self.items))
@@ -176,10 +184,14 @@ class NumberConverter(BaseConverter):
 
 
 class IntegerConverter(NumberConverter):
+    """``int``: digits, ``min``/``max``/``fixed_digits``/``signed`` as Werkzeug's."""
+
     regex = r"\d+"
 
 
 class FloatConverter(NumberConverter):
+    """``float``: digits with a dot, ``min``/``max``/``signed`` as Werkzeug's."""
+
     regex = r"\d+\.\d+"
     num_convert = float
 
@@ -194,15 +206,19 @@ class FloatConverter(NumberConverter):
 
 
 class UUIDConverter(BaseConverter):
+    """``uuid``: a UUID in its 8-4-4-4-12 hex form, a ``uuid.UUID`` to the view."""
+
     regex = (
         r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-"
         r"[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"
     )
 
     def to_python(self, value: str) -> uuid.UUID:
+        """The ``uuid.UUID`` the text spells."""
         return uuid.UUID(value)
 
     def to_url(self, value: uuid.UUID) -> str:
+        """The UUID's hex form."""
         return str(value)
 
 

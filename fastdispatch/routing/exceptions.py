@@ -79,10 +79,12 @@ class RequestRedirect(_http.HTTPException, RoutingException):
 
     @property
     def new_url(self) -> str:
+        """The URL to go to: the path, percent-quoted."""
         return redirect_url(None, self.location)
 
     @property
     def description(self) -> str:  # type: ignore[override]
+        """``new_url``, as Werkzeug's."""
         return self.new_url  # as Werkzeug's
 
     def get_response(self, environ: t.Any = None, scope: dict[str, t.Any] | None = None) -> t.Any:
