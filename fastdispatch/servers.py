@@ -11,13 +11,16 @@ accepting, let the workers finish what they have, and exit 0.
               SIGTERM stop accepting and finish open requests (at most about
               1 s), then ``run`` returns.  Its body limit is the app's
               ``MAX_CONTENT_LENGTH`` (a 413 before the body is read; else
-              meinheld's own 16 MiB).  N workers: gunicorn's arbiter with
+              meinheld's own 16 MiB).  It reads every body before calling
+              the app, and sends ``100 Continue`` only then.  N workers: gunicorn's arbiter with
               ``meinheld.gmeinheld.MeinheldWorker`` (see the subclass below
               for the one thing changed).  Keep-alive: ``--keep-alive`` s.
 ``granian``   granian's process manager (``Granian(...).serve()``, WSGI
               interface, ``respawn_failed_workers=True``), for 1 worker too.
               Before granian 2.8.2 the app is wrapped to set
-              ``wsgi.input_terminated`` (chunked bodies; see below).
+              ``wsgi.input_terminated`` (chunked bodies; see below).  It
+              calls the app before the body arrives and sends ``100
+              Continue`` on the app's first read of it.
 ``bjoern``    For benchmarking: loopback addresses only, unless
               ``allow_public_bjoern`` (``--allow-public-bjoern``): its parser
               (nodejs/http-parser, unmaintained) smuggles requests (issue
@@ -29,6 +32,8 @@ accepting, let the workers finish what they have, and exit 0.
 ``wsgiref``   the standard library's server, for development: 1 process, a
               thread per connection, no keep-alive (HTTP/1.0 style), no
               chunked request bodies.  SIGTERM finishes open requests.
+              ``Expect: 100-continue``: the 100 is sent when the app first
+              reads the body (``_ContinueOnRead``).
 ============  ==============================================================
 
 Access logs are off unless ``access_log``.  Problems a user can fix (bad
@@ -647,6 +652,46 @@ def _serve_bjoern(app: t.Callable[..., t.Any], host: str, port: int, access_log:
 # -- wsgiref ---------------------------------------------------------------------
 
 
+class _ContinueOnRead:
+    """A request body stream that sends ``100 Continue`` the first time the
+    app reads it, as RFC 9110 10.1.1 has it: an app that answers without
+    reading (a 413 from the headers, a 405) sends no 100, and the client
+    never sends the body (wsgiref then closes the connection, as after
+    every request)."""
+
+    def __init__(self, rfile: t.BinaryIO, wfile: t.BinaryIO) -> None:
+        self._rfile = rfile
+        self._wfile: t.BinaryIO | None = wfile
+
+    def _continue(self) -> None:
+        if self._wfile is not None:
+            wfile, self._wfile = self._wfile, None
+            try:
+                wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                wfile.flush()
+            except OSError:
+                pass
+
+    def read(self, *args: t.Any) -> bytes:
+        self._continue()
+        return self._rfile.read(*args)
+
+    def readline(self, *args: t.Any) -> bytes:
+        self._continue()
+        return self._rfile.readline(*args)
+
+    def readlines(self, *args: t.Any) -> list[bytes]:
+        self._continue()
+        return self._rfile.readlines(*args)
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        self._continue()
+        return iter(self._rfile)
+
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self._rfile, name)
+
+
 def _serve_wsgiref(app: t.Callable[..., t.Any], host: str, port: int, access_log: bool, graceful_timeout: int) -> int:
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
@@ -671,6 +716,11 @@ def _serve_wsgiref(app: t.Callable[..., t.Any], host: str, port: int, access_log
                 with busy:
                     in_flight[0] += 1
                 self._counted = True
+                # http.server answers Expect only for a handler speaking
+                # HTTP/1.1, which wsgiref's does not (it has no keep-alive):
+                # without this a client waits for a 100 that never comes
+                if self.request_version == "HTTP/1.1" and self.headers.get("Expect", "").lower() == "100-continue":
+                    self.rfile = _ContinueOnRead(self.rfile, self.wfile)  # type: ignore[assignment]
             return ok
 
         def log_request(self, code: t.Any = "-", size: t.Any = "-") -> None:
