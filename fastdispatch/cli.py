@@ -3,6 +3,8 @@
     fastdispatch serve MODULE:APP [--host H] [--port P] [--workers N]
                                   [--server meinheld|granian|bjoern|wsgiref]
                                   [--access-log] [--keep-alive S] [--graceful-timeout S]
+                                  [--max-requests N [--max-requests-jitter N]]
+                                  [--workers-lifetime S] [--workers-max-rss MIB]
                                   [--debug] [--reload] [--allow-public-bjoern]
     fastdispatch routes MODULE:APP [--sort endpoint|methods|rule|match] [--all-methods]
     fastdispatch --version
@@ -110,14 +112,29 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: 1); more than 1 runs under gunicorn's arbiter "
                             "(meinheld) or granian's manager; bjoern and wsgiref take 1 only")
     serve.add_argument("--server", "-s", default=DEFAULT_SERVER, metavar="NAME",
-                       help=f"one of {', '.join(SERVERS)} (default: %(default)s; wsgiref is for development)")
-    serve.add_argument("--access-log", action="store_true", help="log each request (off by default)")
+                       help=f"one of {', '.join(SERVERS)} (default: %(default)s; wsgiref is for development, bjoern "
+                            "for benchmarking)")
+    serve.add_argument("--access-log", action="store_true",
+                       help="log each request on stdout, in the combined log format (the Common Log Format, then "
+                            "referer and user agent), the same on every server (off by default)")
     serve.add_argument("--keep-alive", type=_count, default=5, metavar="SECONDS",
                        help="how long an idle keep-alive connection is kept, meinheld (and under gunicorn) "
                             "only; 0: no keep-alive (default: %(default)s)")
     serve.add_argument("--graceful-timeout", type=_count, default=30, metavar="SECONDS",
                        help="on SIGTERM, how long requests in progress may take to finish "
                             "(gunicorn, granian, bjoern, wsgiref; meinheld itself allows about 1 s; default: %(default)s)")
+    serve.epilog = ("SIGTERM: stop accepting, finish the requests in progress, exit 0. SIGHUP (meinheld under gunicorn, "
+                    "granian): graceful reload: new workers, which import the app's source as it is now, replace the "
+                    "old ones once started; no request is lost.")
+    serve.add_argument("--max-requests", type=_count, default=0, metavar="N",
+                       help="worker recycling, meinheld: a worker that has served N requests finishes them and is "
+                            "replaced (under gunicorn's arbiter, for 1 worker too); 0: never (default)")
+    serve.add_argument("--max-requests-jitter", type=_count, default=0, metavar="N",
+                       help="add 0 to N (at random, per worker) to --max-requests, so workers do not restart together")
+    serve.add_argument("--workers-lifetime", type=_count, default=None, metavar="SECONDS",
+                       help="worker recycling, granian: replace each worker after SECONDS (60 or more)")
+    serve.add_argument("--workers-max-rss", type=_count, default=None, metavar="MIB",
+                       help="worker recycling, granian: replace a worker whose memory (RSS) exceeds MIB")
     serve.add_argument("--debug", action="store_true",
                        help="development: the app in debug mode, an unhandled exception shown by Werkzeug's "
                             "interactive debugger (also FASTDISPATCH_DEBUG=1 or FLASK_DEBUG=1); one process only")
@@ -215,6 +232,10 @@ def _run_parser(args: list[str]) -> int:
             debug=parsed.debug,
             reload=parsed.reload,
             allow_public_bjoern=parsed.allow_public_bjoern,
+            max_requests=parsed.max_requests,
+            max_requests_jitter=parsed.max_requests_jitter,
+            workers_lifetime=parsed.workers_lifetime,
+            workers_max_rss=parsed.workers_max_rss,
         )
     except ServeError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

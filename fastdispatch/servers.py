@@ -11,13 +11,16 @@ accepting, let the workers finish what they have, and exit 0.
               SIGTERM stop accepting and finish open requests (at most about
               1 s), then ``run`` returns.  Its body limit is the app's
               ``MAX_CONTENT_LENGTH`` (a 413 before the body is read; else
-              meinheld's own 16 MiB).  N workers: gunicorn's arbiter with
+              meinheld's own 16 MiB).  It reads every body before calling
+              the app, and sends ``100 Continue`` only then.  N workers: gunicorn's arbiter with
               ``meinheld.gmeinheld.MeinheldWorker`` (see the subclass below
               for the one thing changed).  Keep-alive: ``--keep-alive`` s.
 ``granian``   granian's process manager (``Granian(...).serve()``, WSGI
               interface, ``respawn_failed_workers=True``), for 1 worker too.
               Before granian 2.8.2 the app is wrapped to set
-              ``wsgi.input_terminated`` (chunked bodies; see below).
+              ``wsgi.input_terminated`` (chunked bodies; see below).  It
+              calls the app before the body arrives and sends ``100
+              Continue`` on the app's first read of it.
 ``bjoern``    For benchmarking: loopback addresses only, unless
               ``allow_public_bjoern`` (``--allow-public-bjoern``): its parser
               (nodejs/http-parser, unmaintained) smuggles requests (issue
@@ -29,9 +32,17 @@ accepting, let the workers finish what they have, and exit 0.
 ``wsgiref``   the standard library's server, for development: 1 process, a
               thread per connection, no keep-alive (HTTP/1.0 style), no
               chunked request bodies.  SIGTERM finishes open requests.
+              ``Expect: 100-continue``: the 100 is sent when the app first
+              reads the body (``_ContinueOnRead``).
 ============  ==============================================================
 
-Access logs are off unless ``access_log``.  Problems a user can fix (bad
+Access logs are off unless ``access_log``: then one line per request on
+stdout, in the combined log format on every server (meinheld's and
+gunicorn's own; ``_AccessLog`` for the others).  SIGHUP reloads gracefully
+where the manager does: gunicorn's arbiter and granian's start new workers,
+which import the app's own source afresh, and stop the old ones once the
+new are up.  Worker recycling: ``max_requests`` (meinheld, under gunicorn),
+``workers_lifetime``/``workers_max_rss`` (granian).  Problems a user can fix (bad
 ``MODULE:APP``, unknown or missing server, a port in use) raise
 ``ServeError``: one line, and the exit code to use.
 """
@@ -149,14 +160,36 @@ def _where(exc: BaseException) -> str:
     return where
 
 
+#: set for granian's workers (processes that inherit the environment, not
+#: arguments): "1" when --access-log; the app's own modules, by name
+_ACCESS_LOG_ENV = "_FASTDISPATCH_ACCESS_LOG"
+_OWN_MODULES_ENV = "_FASTDISPATCH_OWN_MODULES"
+
+
 def _granian_loader(spec: str) -> t.Callable[..., t.Any]:
     """What granian's workers call to get the app (picklable: a module-level
-    function, for its 'spawn' start method)."""
-    app = load_app(spec)
+    function, for its 'spawn' start method).  A worker forked from the main
+    process finds the app's modules imported there already: they are
+    imported afresh, so that the workers granian starts on SIGHUP (or at
+    the end of a lifetime) serve the source as it is now."""
+    names = filter(None, os.environ.get(_OWN_MODULES_ENV, "").split(","))
+    loaded = {name: sys.modules.pop(name) for name in names if name in sys.modules}
+    try:
+        app = load_app(spec)
+    except ServeError as exc:
+        if not loaded:
+            raise
+        # a bad deploy must not take down the service: granian would
+        # respawn a worker that fails here until it gave up altogether
+        print(f"fastdispatch: worker {os.getpid()}: {exc}; serving the code loaded at start", file=sys.stderr, flush=True)
+        sys.modules.update(loaded)
+        app = load_app(spec)
     import granian
 
     if _version(granian.__version__) < (2, 8, 2):
-        return _input_terminated(app)
+        app = _input_terminated(app)
+    if os.environ.get(_ACCESS_LOG_ENV) == "1":
+        app = _AccessLog(app)
     return app
 
 
@@ -254,6 +287,10 @@ def serve(
     debug: bool = False,
     reload: bool = False,
     allow_public_bjoern: bool = False,
+    max_requests: int = 0,
+    max_requests_jitter: int = 0,
+    workers_lifetime: int | None = None,
+    workers_max_rss: int | None = None,
 ) -> int:
     """Serve ``spec`` (``MODULE:APP``) until SIGTERM/SIGINT; return the exit
     code.  ``app``, when given, is ``load_app(spec)`` already done.
@@ -263,7 +300,14 @@ def serve(
     development server, also for an app whose own ``debug`` is on); ``reload``: this process exits with
     ``reloader.RESTART`` when a source file changes, for its parent
     (``reloader.run_with_reloader``) to start it again.  bjoern binds a
-    loopback ``host`` only, unless ``allow_public_bjoern``."""
+    loopback ``host`` only, unless ``allow_public_bjoern``.
+
+    Worker recycling: ``max_requests`` (plus up to ``max_requests_jitter``
+    more, at random per worker, so workers do not all restart at once):
+    meinheld, run under gunicorn's arbiter even for one worker, since a
+    worker that stops needs a manager to start the next.  granian counts
+    no requests: ``workers_lifetime`` (seconds, 60 or more) and
+    ``workers_max_rss`` (MiB) are its equivalents."""
     if server not in SERVERS:
         raise ServeError(f"unknown server {server!r} (choose from {', '.join(SERVERS)})")
     if workers < 1:
@@ -273,6 +317,9 @@ def serve(
         raise ServeError(f"{why}: --workers {workers} is not supported (use --server meinheld or --server granian for several workers)")
     if server == "bjoern" and not allow_public_bjoern and not _is_loopback(host):
         raise ServeError(_BJOERN_PUBLIC.format(host=host))
+    problem = recycling_error(server, max_requests, max_requests_jitter, workers_lifetime, workers_max_rss, debug or reload)
+    if problem is not None:
+        raise problem
     from .helpers import get_debug_flag  # (this module imports none of the package at load)
 
     debug = debug or get_debug_flag()
@@ -280,7 +327,11 @@ def serve(
     if problem is not None:
         raise problem
     if app is None:
+        before = set(sys.modules)
         app = load_app(spec)
+        own = _own_modules(set(sys.modules) - before)
+    else:
+        own = set()
     body_limit = _max_content_length(app)
     if debug and hasattr(app, "config"):
         app.debug = True  # type: ignore[attr-defined]
@@ -290,7 +341,7 @@ def serve(
         app = debugged_app(app, host)
     if server == "meinheld":
         _require("meinheld.server", "meinheld")
-        if workers > 1:
+        if workers > 1 or max_requests:
             _require("gunicorn")
     else:
         _require({"granian": "granian", "bjoern": "bjoern", "wsgiref": "wsgiref.simple_server"}[server], server)
@@ -300,14 +351,60 @@ def serve(
 
         watch()
     if server == "meinheld":
-        if workers == 1:
+        if workers == 1 and not max_requests:
             return _serve_meinheld(app, host, port, access_log, keep_alive, body_limit)
-        return _serve_gunicorn(app, host, port, workers, access_log, keep_alive, graceful_timeout, body_limit)
+        return _serve_gunicorn(app, host, port, workers, access_log, keep_alive, graceful_timeout, body_limit,
+                               spec=spec, own_modules=own, max_requests=max_requests, max_requests_jitter=max_requests_jitter)
     if server == "granian":
-        return _serve_granian(spec, host, port, workers, access_log, graceful_timeout)
+        os.environ[_OWN_MODULES_ENV] = ",".join(sorted(own))
+        return _serve_granian(spec, host, port, workers, access_log, graceful_timeout, workers_lifetime, workers_max_rss)
     if server == "bjoern":
         return _serve_bjoern(app, host, port, access_log, graceful_timeout)
     return _serve_wsgiref(app, host, port, access_log, graceful_timeout)
+
+
+def recycling_error(
+    server: str, max_requests: int, jitter: int, lifetime: int | None, max_rss: int | None, development: bool
+) -> ServeError | None:
+    """Why these worker-recycling options cannot be had on ``server``, if
+    they cannot."""
+    if max_requests < 0 or jitter < 0:
+        return ServeError("--max-requests and --max-requests-jitter must be 0 or more")
+    if jitter and not max_requests:
+        return ServeError("--max-requests-jitter needs --max-requests")
+    if max_requests:
+        if server == "granian":
+            return ServeError("--max-requests: granian counts no requests; use --workers-lifetime SECONDS or --workers-max-rss MIB")
+        if server != "meinheld":
+            return ServeError(f"--max-requests: {server} has no process manager to start the next worker (use --server meinheld)")
+    if lifetime is not None or max_rss is not None:
+        what = "--workers-lifetime" if lifetime is not None else "--workers-max-rss"
+        if server != "granian":
+            hint = " (meinheld: --max-requests N)" if server == "meinheld" else ""
+            return ServeError(f"{what} is granian's (--server granian){hint}")
+        if lifetime is not None and lifetime < 60:
+            return ServeError(f"--workers-lifetime must be 60 seconds or more (granian's minimum), not {lifetime}")
+        if max_rss is not None and max_rss < 1:
+            return ServeError(f"--workers-max-rss must be 1 MiB or more, not {max_rss}")
+    if development and (max_requests or lifetime is not None or max_rss is not None):
+        return ServeError("--debug and --reload are for one process that stays: not with worker recycling")
+    return None
+
+
+def _own_modules(names: set[str]) -> set[str]:
+    """Of the modules importing the app loaded, those of the app's own
+    source: not fastdispatch's, not installed packages' or the
+    interpreter's (under ``sys.prefix``), not compiled ones, which cannot
+    be imported twice.  A gunicorn worker imports these afresh."""
+    prefixes = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+    own = set()
+    for name in names:
+        if name == "fastdispatch" or name.startswith("fastdispatch."):
+            continue
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if isinstance(path, str) and path.endswith(".py") and not os.path.realpath(path).startswith(prefixes):
+            own.add(name)
+    return own
 
 
 # -- meinheld -----------------------------------------------------------------
@@ -451,6 +548,30 @@ def _meinheld_worker_class() -> type:
                 mh.set_access_logger(log)
             mh.set_error_logger(log)
 
+        def load_wsgi(self) -> None:
+            super().load_wsgi()
+            if self.max_requests < sys.maxsize:
+                self.wsgi = self._counted(self.wsgi)
+
+        def _counted(self, app: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+            """gunicorn's ``max_requests`` is counted by its own workers'
+            loops, and meinheld's C loop counts nothing: here, after the
+            request that reaches the limit, the worker stops accepting and
+            finishes what it has (meinheld's stop, as on SIGQUIT), and the
+            arbiter starts the next one."""
+
+            def wsgi_app(environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Any:
+                try:
+                    return app(environ, start_response)
+                finally:
+                    self.nr += 1
+                    if self.nr >= self.max_requests and self.alive:
+                        self.alive = False
+                        self.log.info("Autorestarting worker after current request.")
+                        mh.stop(int(self.cfg.graceful_timeout))
+
+            return wsgi_app
+
     MeinheldWorker.__module__ = __name__
     MeinheldWorker.__qualname__ = "MeinheldWorker"
     return MeinheldWorker
@@ -458,7 +579,8 @@ def _meinheld_worker_class() -> type:
 
 def _serve_gunicorn(
     app: t.Callable[..., t.Any], host: str, port: int, workers: int, access_log: bool, keep_alive: int, graceful_timeout: int,
-    body_limit: int | None = None,
+    body_limit: int | None = None, spec: str | None = None, own_modules: t.Collection[str] = (),
+    max_requests: int = 0, max_requests_jitter: int = 0,
 ) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -473,6 +595,8 @@ def _serve_gunicorn(
         "graceful_timeout": graceful_timeout,
         "accesslog": "-" if access_log else None,
         "proc_name": "fastdispatch",
+        "max_requests": max_requests,
+        "max_requests_jitter": max_requests_jitter,
         "control_socket_disable": True,  # gunicorn 25+: no control socket in $HOME
     }
 
@@ -485,9 +609,28 @@ def _serve_gunicorn(
                     self.cfg.set(key, value)
 
         def load(self) -> t.Callable[..., t.Any]:
-            return app
+            # in each worker, after the fork: the app's own modules imported
+            # again, so that a worker started after SIGHUP (or after
+            # --max-requests) serves the source as it is now, as gunicorn
+            # does without --preload.  If that import fails the worker
+            # serves the app the arbiter loaded, and says so: a bad deploy
+            # must not take down the workers that still run.
+            if spec is None or not own_modules:
+                return app
+            for name in own_modules:
+                sys.modules.pop(name, None)
+            try:
+                fresh = load_app(spec)
+            except ServeError as exc:
+                print(f"fastdispatch: worker {os.getpid()}: {exc}; serving the code loaded at start", file=sys.stderr, flush=True)
+                return app
+            _limit_meinheld(_max_content_length(fresh))
+            return fresh
 
-    _announce("meinheld under gunicorn", host, port, workers, f", keep-alive {keep_alive}s" if keep_alive else ", no keep-alive")
+    detail = f", keep-alive {keep_alive}s" if keep_alive else ", no keep-alive"
+    if max_requests:
+        detail += f", recycled after {max_requests}" + (f"-{max_requests + max_requests_jitter}" if max_requests_jitter else "") + " requests"
+    _announce("meinheld under gunicorn", host, port, workers, detail + "; SIGHUP reloads")
     Application().run()  # the arbiter: exits through sys.exit (0 after SIGTERM)
     return 0
 
@@ -495,7 +638,10 @@ def _serve_gunicorn(
 # -- granian ------------------------------------------------------------------
 
 
-def _serve_granian(spec: str, host: str, port: int, workers: int, access_log: bool, graceful_timeout: int) -> int:
+def _serve_granian(
+    spec: str, host: str, port: int, workers: int, access_log: bool, graceful_timeout: int,
+    workers_lifetime: int | None = None, workers_max_rss: int | None = None,
+) -> int:
     from granian import Granian
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
@@ -507,11 +653,17 @@ def _serve_granian(spec: str, host: str, port: int, workers: int, access_log: bo
         interface=Interfaces.WSGI,
         workers=workers,
         http1_settings=HTTP1Settings(keep_alive=True),
-        log_access=access_log,
+        log_access=False,  # ours, in the combined format: _AccessLog
         respawn_failed_workers=True,
         workers_kill_timeout=graceful_timeout,
+        workers_lifetime=workers_lifetime,
+        workers_max_rss=workers_max_rss,
     )
-    _announce("granian", host, port, workers, ", keep-alive")
+    os.environ[_ACCESS_LOG_ENV] = "1" if access_log else "0"
+    recycle = "".join(
+        f", {what}" for what, on in ((f"workers live {workers_lifetime}s", workers_lifetime), (f"at most {workers_max_rss} MiB", workers_max_rss)) if on
+    )
+    _announce("granian", host, port, workers, ", keep-alive" + recycle)
     # granian's main process handles SIGTERM/SIGINT: stops the workers and
     # returns (or exits 1 if a worker had crashed and was not replaced).
     server.serve(target_loader=_granian_loader)
@@ -522,31 +674,70 @@ def _serve_granian(spec: str, host: str, port: int, workers: int, access_log: bo
 
 
 class _AccessLog:
-    """Common Log Format lines on stderr, for servers without an access log."""
+    """Access log lines on stdout in the combined log format (the Common
+    Log Format's seven fields, then referer and user agent), as meinheld
+    and gunicorn print them: for the servers whose own log differs
+    (granian's has no size, another date and no query string; wsgiref's
+    another date) or that have none (bjoern).  The size is the body's
+    bytes, "-" for a file sent by the server's file wrapper."""
 
-    def __init__(self, app: t.Callable[..., t.Any], stream: t.TextIO | None = None) -> None:
+    def __init__(self, app: t.Callable[..., t.Any], write: t.Callable[[str], None] | None = None) -> None:
         self.app = app
-        self.stream = stream or sys.stderr
+        self.write = write or _stdout_line
 
     def __call__(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
+        when = time.strftime("%d/%b/%Y:%H:%M:%S %z")
         status = ["-"]
 
         def _start_response(s: str, headers: t.Any, exc_info: t.Any = None) -> t.Any:
             status[0] = s.split(" ", 1)[0]
             return start_response(s, headers, exc_info) if exc_info is not None else start_response(s, headers)
 
+        def log(size: str) -> None:
+            self.write(_combined_line(environ, when, status[0], size))
+
         result = self.app(environ, _start_response)
-        path = environ.get("PATH_INFO", "")
-        if environ.get("QUERY_STRING"):
-            path += "?" + environ["QUERY_STRING"]
-        when = time.strftime("%d/%b/%Y:%H:%M:%S %z")
-        line = f'{environ.get("REMOTE_ADDR", "-")} - - [{when}] "{environ.get("REQUEST_METHOD")} {path} {environ.get("SERVER_PROTOCOL")}" {status[0]} -\n'
+        if type(result) is list or type(result) is tuple:  # (a server's fast path for these stays)
+            log(str(sum(len(chunk) for chunk in result)))
+            return result
+        wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(wrapper, type) and isinstance(result, wrapper):
+            log("-")
+            return result
+        return _CountedBody(result, log)
+
+
+def _combined_line(environ: dict[str, t.Any], when: str, status: str, size: str) -> str:
+    path = environ.get("PATH_INFO", "")
+    if environ.get("QUERY_STRING"):
+        path += "?" + environ["QUERY_STRING"]
+    request = f"{environ.get('REQUEST_METHOD', '-')} {path} {environ.get('SERVER_PROTOCOL', '-')}"
+    return (f'{environ.get("REMOTE_ADDR") or "-"} - - [{when}] "{request}" {status} {size} '
+            f'"{environ.get("HTTP_REFERER", "-")}" "{environ.get("HTTP_USER_AGENT", "-")}"')
+
+
+class _CountedBody:
+    """A response body passed through, its bytes counted, logged at close."""
+
+    __slots__ = ("result", "log", "size")
+
+    def __init__(self, result: t.Iterable[bytes], log: t.Callable[[str], None]) -> None:
+        self.result = result
+        self.log = log
+        self.size = 0
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        for chunk in self.result:
+            self.size += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
         try:
-            self.stream.write(line)
-            self.stream.flush()
-        except (OSError, ValueError):
-            pass
-        return result
+            close = getattr(self.result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.log(str(self.size))
 
 
 class _InFlight:
@@ -647,6 +838,46 @@ def _serve_bjoern(app: t.Callable[..., t.Any], host: str, port: int, access_log:
 # -- wsgiref ---------------------------------------------------------------------
 
 
+class _ContinueOnRead:
+    """A request body stream that sends ``100 Continue`` the first time the
+    app reads it, as RFC 9110 10.1.1 has it: an app that answers without
+    reading (a 413 from the headers, a 405) sends no 100, and the client
+    never sends the body (wsgiref then closes the connection, as after
+    every request)."""
+
+    def __init__(self, rfile: t.BinaryIO, wfile: t.BinaryIO) -> None:
+        self._rfile = rfile
+        self._wfile: t.BinaryIO | None = wfile
+
+    def _continue(self) -> None:
+        if self._wfile is not None:
+            wfile, self._wfile = self._wfile, None
+            try:
+                wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                wfile.flush()
+            except OSError:
+                pass
+
+    def read(self, *args: t.Any) -> bytes:
+        self._continue()
+        return self._rfile.read(*args)
+
+    def readline(self, *args: t.Any) -> bytes:
+        self._continue()
+        return self._rfile.readline(*args)
+
+    def readlines(self, *args: t.Any) -> list[bytes]:
+        self._continue()
+        return self._rfile.readlines(*args)
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        self._continue()
+        return iter(self._rfile)
+
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self._rfile, name)
+
+
 def _serve_wsgiref(app: t.Callable[..., t.Any], host: str, port: int, access_log: bool, graceful_timeout: int) -> int:
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
@@ -671,11 +902,15 @@ def _serve_wsgiref(app: t.Callable[..., t.Any], host: str, port: int, access_log
                 with busy:
                     in_flight[0] += 1
                 self._counted = True
+                # http.server answers Expect only for a handler speaking
+                # HTTP/1.1, which wsgiref's does not (it has no keep-alive):
+                # without this a client waits for a 100 that never comes
+                if self.request_version == "HTTP/1.1" and self.headers.get("Expect", "").lower() == "100-continue":
+                    self.rfile = _ContinueOnRead(self.rfile, self.wfile)  # type: ignore[assignment]
             return ok
 
         def log_request(self, code: t.Any = "-", size: t.Any = "-") -> None:
-            if access_log:
-                super().log_request(code, size)
+            pass  # (--access-log: _AccessLog's lines, as every server's)
 
     class Server(ThreadingMixIn, WSGIServer):
         daemon_threads = True  # a thread per connection; idle ones die with the process
@@ -686,7 +921,7 @@ def _serve_wsgiref(app: t.Callable[..., t.Any], host: str, port: int, access_log
         httpd = Server((host, port), Handler)
     except OSError as exc:
         raise ServeError(f"cannot listen on {_fmt(host, port)}: {exc.strerror or exc}", EXIT_RUNTIME) from None
-    httpd.set_app(app)
+    httpd.set_app(_AccessLog(app) if access_log else app)
 
     def on_sigterm(signum: int, frame: t.Any) -> None:
         threading.Thread(target=httpd.shutdown, daemon=True).start()
