@@ -30,6 +30,20 @@ BJOERN_EAGER = "bjoern sends 100 from its parser as soon as the headers are in, 
 CASES = ["meinheld", "gunicorn", "granian", "bjoern", "wsgiref"]
 
 
+def _granian_before(version: tuple[int, ...]) -> bool:
+    from importlib import metadata
+
+    try:
+        return tuple(int(p) for p in metadata.version("granian").split(".")[:2]) < version
+    except (metadata.PackageNotFoundError, ValueError):
+        return False
+
+
+#: Python 3.9 gets granian 2.5.7 (the last release for it)
+GRANIAN_OLD_KEEPS_WAITING = ("granian before 2.6 keeps the connection after answering a view that read nothing and takes "
+                             "the next request for the unsent body: the client gets no answer")
+
+
 def start(name, start_server):
     need(name)
     return start_server("meinheld", workers=2) if name == "gunicorn" else start_server(name)
@@ -75,7 +89,8 @@ def test_a_view_that_does_not_read_needs_no_body(name, start_server, request):
     """POST /health: 405 from the headers, no 100 and no body needed; then
     the connection is closed or serves the next request (the unsent body
     must not be taken for part of it)."""
-    xfail_on(request, name, {"meinheld": MEINHELD_LATE, "gunicorn": MEINHELD_LATE, "bjoern": BJOERN_EAGER})
+    xfail_on(request, name, {"meinheld": MEINHELD_LATE, "gunicorn": MEINHELD_LATE, "bjoern": BJOERN_EAGER,
+                             **({"granian": GRANIAN_OLD_KEEPS_WAITING} if _granian_before((2, 6)) else {})})
     srv = start(name, start_server)
     with Conn(srv.port, timeout=WAIT) as c:
         c.send(headers("/health", 1000))
