@@ -249,10 +249,21 @@ def check(table, requests, converters=None):
     accepted, routers = build_all(table, converters)
     assume(accepted)
     for method, path in requests:
-        outs = {name: typed(outcome(r, method, path)) for name, r in routers.items()}
-        ref = outs["werkzeug"]
+        outs = {}
+        for name, r in routers.items():
+            try:
+                outs[name] = typed(outcome(r, method, path))
+            except ValueError as e:
+                if name != "werkzeug":
+                    raise
+                # Werkzeug's own crash (a 500 there): its default-rule redirect
+                # builds the rule with the matched values, and a converter's
+                # to_url refuses one (int of "a"). fastdispatch does not
+                # redirect there; the twins must still agree with each other.
+                note(f"Werkzeug crashed on {method} {path!r}: {e!r}")
+        ref = outs.pop("werkzeug", None) or next(iter(outs.values()))
         if any(o != ref for o in outs.values()):
-            msg = describe(accepted, method, path, outs)
+            msg = describe(accepted, method, path, dict(outs, werkzeug=ref))
             note(msg)
             raise AssertionError("fastdispatch disagrees with Werkzeug\n" + msg)
 

@@ -642,3 +642,12 @@ def test_router_in_a_cycle_is_collected(router_cls):
     del endpoint, router
     gc.collect()
     assert ref() is None
+
+
+def test_default_redirect_a_converter_refuses(router):
+    """A rule whose defaults would redirect a match, but whose converter
+    refuses a value the match gave: the match stands. (Werkzeug raises
+    the converter's ValueError there, a 500; hypothesis found the table.)"""
+    router.add("/<path:v0>-<int:v1>/<v2>", "e1")
+    router.add("/<v0>/<int:v2>", "e1", defaults={"v1": 0})
+    assert router.match("GET", "/a-0/a") == ("e1", {"v0": "a", "v1": 0, "v2": "a"})

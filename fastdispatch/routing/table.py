@@ -82,7 +82,13 @@ class RuleTable:
             if r is rule:
                 break
             if r.provides_defaults_for(rule) and r.suitable_for(values, method):
-                url = r.build({**values, **r.defaults})  # type: ignore[dict-item]
+                try:
+                    url = r.build({**values, **r.defaults})  # type: ignore[dict-item]
+                except ValueError:
+                    # a converter of r refuses a value the match gave (int of
+                    # "a"): r cannot stand for this path. Werkzeug raises here,
+                    # a 500; the match stands instead
+                    continue
                 return None if url is None else unquote(url)
         return None
 
