@@ -8,6 +8,8 @@ not installed.  wsgiref is always there.
 
 from __future__ import annotations
 
+import contextlib
+
 import importlib.util
 import json
 import os
@@ -140,6 +142,19 @@ class Server:
             except ProcessLookupError:
                 pass
             self.proc.wait(10)
+
+
+@contextlib.contextmanager
+def running(name: str, tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Server]:
+    """A server ``name`` accepting connections for the block (a module's
+    ``server`` fixture: one per name, shared by the module's tests)."""
+    need(name)
+    srv = Server(name, tmp_path_factory.mktemp(name))
+    try:
+        srv.wait_accepting()
+        yield srv
+    finally:
+        srv.cleanup()
 
 
 @pytest.fixture

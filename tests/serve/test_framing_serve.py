@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Conn, in_checkout_on_linux, need
+from .conftest import Conn, in_checkout_on_linux, running
 
 pytestmark = in_checkout_on_linux
 
@@ -19,15 +19,8 @@ GUARDED = ["meinheld", "granian"]
 
 @pytest.fixture(scope="module", params=GUARDED)
 def server(request, tmp_path_factory):
-    from .conftest import Server
-
-    need(request.param)
-    srv = Server(request.param, tmp_path_factory.mktemp(request.param))
-    try:
-        srv.wait_accepting()
+    with running(request.param, tmp_path_factory) as srv:
         yield srv
-    finally:
-        srv.cleanup()
 
 
 def refused(server, raw: bytes) -> None:

@@ -32,7 +32,7 @@ import time
 
 import pytest
 
-from .conftest import Conn, in_checkout_on_linux, need, request
+from .conftest import Conn, in_checkout_on_linux, request, running
 
 pytestmark = in_checkout_on_linux
 
@@ -55,15 +55,8 @@ BJOERN_FAILS = {
 
 @pytest.fixture(scope="module", params=HOSTILE_SERVERS)
 def server(request, tmp_path_factory):
-    from .conftest import Server
-
-    need(request.param)
-    srv = Server(request.param, tmp_path_factory.mktemp(request.param))
-    try:
-        srv.wait_accepting()
+    with running(request.param, tmp_path_factory) as srv:
         yield srv
-    finally:
-        srv.cleanup()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from .conftest import SERVERS, Conn, in_checkout_on_linux, need, request
+from .conftest import Conn, SERVERS, in_checkout_on_linux, need, request, running
 
 pytestmark = in_checkout_on_linux
 
@@ -39,15 +39,8 @@ def _wait_for(predicate, timeout=20, what="condition"):
 @pytest.fixture(scope="module", params=SERVERS)
 def server(request, tmp_path_factory):
     """One running server per name, shared by this module's tests."""
-    from .conftest import Server
-
-    need(request.param)
-    srv = Server(request.param, tmp_path_factory.mktemp(request.param))
-    try:
-        srv.wait_accepting()
+    with running(request.param, tmp_path_factory) as srv:
         yield srv
-    finally:
-        srv.cleanup()
 
 
 def skip_if(table, server):
