@@ -50,8 +50,10 @@ report: $(VENV)/.installed-bench $(VENV)/.installed-test $(VENV)/.servers
 		&& apt-get install -y -q wrk >/dev/null; } || echo "wrk is missing (apt-get install wrk): HTTP figures skipped"
 	$(BIN)/python bench/report.py $(REPORT_ARGS)
 
+# 10 minutes by default; CI runs it for 60 s (SOAK_SECONDS=60)
+SOAK_SECONDS ?= 600
 soak: $(VENV)/.installed-test $(VENV)/.servers
-	$(BIN)/python bench/soak.py $(SOAK_ARGS)
+	$(BIN)/python bench/soak.py --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
 # The Sphinx site (docs/, MyST Markdown) into docs/_build/html. Warnings are
 # errors and every cross-reference must resolve (-n), so a docstring that does
