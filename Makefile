@@ -50,7 +50,7 @@ report: $(VENV)/.installed-bench $(VENV)/.installed-test $(VENV)/.servers
 		&& apt-get install -y -q wrk >/dev/null; } || echo "wrk is missing (apt-get install wrk): HTTP figures skipped"
 	$(BIN)/python bench/report.py $(REPORT_ARGS)
 
-# 10 minutes by default; CI runs it for 60 s (SOAK_SECONDS=60)
+# 10 minutes by default; SOAK_SECONDS=60 for one
 SOAK_SECONDS ?= 600
 soak: $(VENV)/.installed-test $(VENV)/.servers
 	$(BIN)/python bench/soak.py --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
