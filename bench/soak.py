@@ -20,12 +20,24 @@ delete          DELETE /api/notes/<oldest of this connection>   204
 not_found       GET an unknown note id or an unknown path       404
 bad_method      DELETE /health                                  405
 bad_json        POST /api/notes/ with broken JSON               400
-oversize        POST /api/notes/ with 65 KiB of JSON            413
+oversize        POST /api/notes/ 2 MiB, ``Expect: 100-continue``  413
+blast           POST /api/notes/ 65 KiB, headers and body at once  413
 slow            POST /api/notes/ sent in pieces, sleeps between  201
 ==============  ==============================================  ========
 
 ``examples/api.py`` sets ``MAX_CONTENT_LENGTH`` to 64 KiB, so oversize
-bodies (65 KiB) must get 413.  The example keeps notes in a per-worker dict
+bodies must get 413.  Both oversize kinds go on a connection of their own
+(a refusal may close the connection, and the keep-alive one holds notes).
+``oversize`` announces its body as curl does and sends it only after a
+``100 Continue`` or a second without an answer; 2 MiB is beyond what any
+server reads in vain (meinheld: the app's limit plus 1 MiB), so it is
+refused from its headers and never sent.  ``blast`` sends its body with the
+headers, as ``requests`` does, and reads the answer even if the write failed
+because the server had stopped reading (RFC 9112 9.6).  A server that
+closes without draining such a body makes the client's kernel reset the
+connection, and the 413 can be lost: that is counted and printed (``blast``
+lost to a reset; meinheld reads a body this size first, so none should be)
+and is not a failure; any status but 413 is.  The example keeps notes in a per-worker dict
 for ever, so a soak that only created notes would grow the workers by design
 (and a note is only found on the worker that made it: a connection GETs only
 notes it created itself, as a keep-alive connection stays on one worker).  So
@@ -61,6 +73,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_CONTENT_LENGTH = 64 * 1024  # examples/api.py
 KEEP_NOTES = 8
 REQUEST_TIMEOUT = 15.0
+EXPECT_WAIT = 1.0  # curl's --expect100-timeout
 
 KINDS = {  # kind: (description, expected status, weight)
     "health": ("GET /health", 200, 30),
@@ -70,15 +83,22 @@ KINDS = {  # kind: (description, expected status, weight)
     "not_found": ("GET unknown note / path", 404, 10),
     "bad_method": ("DELETE /health", 405, 8),
     "bad_json": ("POST /api/notes/ broken JSON", 400, 8),
-    "oversize": (f"POST /api/notes/ {MAX_CONTENT_LENGTH // 1024 + 1} KiB", 413, 5),
+    "oversize": ("POST /api/notes/ 2 MiB, Expect: 100-continue", 413, 3),
+    "blast": (f"POST /api/notes/ {MAX_CONTENT_LENGTH // 1024 + 1} KiB sent whole", 413, 2),
     "slow": ("POST /api/notes/ in pieces, with sleeps", 201, 5),
 }
 PICK = [k for k, (_, _, w) in KINDS.items() if w]
 WEIGHTS = [KINDS[k][2] for k in PICK]
+OWN_CONNECTION = ("oversize", "blast")
 
 
 class SocketError(Exception):
     pass
+
+
+class WriteError(SocketError):
+    """The server closed while the request was being sent: its answer may
+    still be there to read."""
 
 
 # -- server and processes ------------------------------------------------------------------
@@ -169,7 +189,7 @@ class Conn:
                 self.writer.write(piece)
                 await self.writer.drain()
         except OSError as exc:
-            raise SocketError(f"write: {exc!r}") from None
+            raise WriteError(f"write: {exc!r}") from None
 
     async def response(self):
         """(status, headers, body) of one response; SocketError on EOF/timeout."""
@@ -183,12 +203,15 @@ class Conn:
     async def _response(self):
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ", 2)[1])
+        version, status = lines[0].split(" ", 2)[:2]
+        status = int(status)
         headers = {}
         for line in lines[1:]:
             if line:
                 k, _, v = line.partition(":")
                 headers[k.strip().lower()] = v.strip()
+        if version == "HTTP/1.0" and headers.get("connection", "").lower() != "keep-alive":
+            headers["connection"] = "close"  # RFC 9112 9.3: an HTTP/1.0 answer ends the connection
         if headers.get("transfer-encoding", "").lower() == "chunked":
             body = b""
             while True:
@@ -199,7 +222,7 @@ class Conn:
                 body += chunk[:-2]
         elif "content-length" in headers:
             body = await self.reader.readexactly(int(headers["content-length"]))
-        elif status in (204, 304):
+        elif status in (204, 304) or status < 200:
             body = b""
         else:
             body = await self.reader.read()  # close-delimited
@@ -207,10 +230,12 @@ class Conn:
         return status, headers, body
 
 
-def request_bytes(method, path, body=b"", content_type=None):
+def request_bytes(method, path, body=b"", content_type=None, expect=False):
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: fastdispatch-soak\r\n"
     if content_type:
         head += f"Content-Type: {content_type}\r\n"
+    if expect:
+        head += "Expect: 100-continue\r\n"
     if body or method in ("POST", "PUT", "PATCH"):
         head += f"Content-Length: {len(body)}\r\n"
     return head.encode() + b"\r\n" + body
@@ -236,9 +261,13 @@ def plan(kind, conn, rng, n):
         return kind, [request_bytes("DELETE", "/health")], 0
     if kind == "bad_json":
         return kind, [request_bytes("POST", "/api/notes/", b'{"title": "broken", "tags": [', "application/json")], 0
-    if kind == "oversize":
-        body = json.dumps({"title": "big", "pad": "x" * (MAX_CONTENT_LENGTH + 1024)}).encode()
-        return kind, [request_bytes("POST", "/api/notes/", body, "application/json")], 0
+    if kind in ("oversize", "blast"):
+        pad = 2 * 1024 * 1024 if kind == "oversize" else MAX_CONTENT_LENGTH + 1024
+        body = json.dumps({"title": "big", "pad": "x" * pad}).encode()
+        data = request_bytes("POST", "/api/notes/", body, "application/json", expect=kind == "oversize")
+        if kind == "oversize":  # headers, then the body only after a 100 Continue
+            return kind, [data[:-len(body)], data[-len(body):]], 0
+        return kind, [data], 0
     if kind == "slow":
         data = request_bytes("POST", "/api/notes/", json.dumps({"title": f"slow {n}"}).encode(), "application/json")
         cut = sorted(rng.sample(range(1, len(data)), 3))  # headers and body split anywhere
@@ -247,24 +276,59 @@ def plan(kind, conn, rng, n):
     raise ValueError(kind)
 
 
+async def exchange(conn, kind, pieces, pause):
+    """(status, headers, body) of the answer to one request."""
+    if kind == "oversize":
+        # as curl does: the body after a 100, or after a second without an
+        # answer (RFC 9110 10.1.1: not waiting for ever; meinheld sends its
+        # 100 only once it has the body)
+        head, body = pieces
+        await conn.send([head])
+        answer = asyncio.ensure_future(conn.response())
+        await asyncio.wait({answer}, timeout=EXPECT_WAIT)
+        sent = not answer.done()
+        if sent:
+            await conn.send([body])
+        status, headers, text = await answer
+        if status == 100:  # in time, or late: after the body
+            if not sent:
+                await conn.send([body])
+            status, headers, text = await conn.response()
+        return status, headers, text
+    try:
+        await conn.send(pieces, pause)
+    except WriteError:
+        if kind != "blast":
+            raise
+        # the server refused and closed while the body was on its way: the
+        # answer, if it survived, is in the socket
+    return await conn.response()
+
+
 async def client(port, deadline, stats, rng):
     conn = Conn(port)
     n = 0
     while time.monotonic() < deadline:
+        n += 1
+        kind = "delete" if len(conn.notes) > KEEP_NOTES else rng.choices(PICK, WEIGHTS)[0]
+        kind, pieces, pause = plan(kind, conn, rng, n)
+        # the oversize kinds end their connection: not the one holding notes
+        use = Conn(port) if kind in OWN_CONNECTION else conn
         try:
-            if conn.reader is None:
-                await conn.open()
-            n += 1
-            kind = "delete" if len(conn.notes) > KEEP_NOTES else rng.choices(PICK, WEIGHTS)[0]
-            kind, pieces, pause = plan(kind, conn, rng, n)
-            await conn.send(pieces, pause)
-            status, headers, body = await conn.response()
+            if use.reader is None:
+                await use.open()
+            status, headers, body = await exchange(use, kind, pieces, pause)
         except SocketError as exc:
+            use.close()
+            if kind == "blast" and str(exc).startswith("read:") and "timeout" not in str(exc):
+                stats["blast_lost"] += 1
+                continue
             stats["socket_errors"] += 1
-            stats["socket_error_samples"].append(str(exc)[:200])
-            conn.close()
+            stats["socket_error_samples"].append(f"{kind}: {exc}"[:200])
             await asyncio.sleep(0.05)
             continue
+        if use is not conn:
+            use.close()
         stats["kinds"][kind] += 1
         expected = KINDS[kind][1]
         if status != expected:
@@ -275,14 +339,14 @@ async def client(port, deadline, stats, rng):
             conn.notes.append(json.loads(body)["id"])
         elif kind == "delete":
             conn.notes.pop(0)
-        if headers.get("connection", "").lower() == "close":
+        if use is conn and headers.get("connection", "").lower() == "close":
             conn.close()  # a new connection may land on the other worker: forget the notes
     conn.close()
 
 
 async def drive(port, seconds, connections, warmup, on_warm):
     stats = {"kinds": Counter(), "unexpected": Counter(), "unexpected_samples": [], "socket_errors": 0,
-             "socket_error_samples": []}
+             "socket_error_samples": [], "blast_lost": 0}
     deadline = time.monotonic() + seconds
     tasks = [asyncio.create_task(client(port, deadline, stats, random.Random(i))) for i in range(connections)]
     await asyncio.sleep(warmup)
@@ -355,6 +419,9 @@ def main(argv=None):
     for s in stats["unexpected_samples"]:
         print(f"    {s}")
     print(f"socket errors: {stats['socket_errors']}  [{'PASS' if stats['socket_errors'] == 0 else 'FAIL'}]")
+    blasts = stats["kinds"]["blast"] + stats["blast_lost"]
+    print(f"blast 413s lost to a reset before they were read: {stats['blast_lost']} of {blasts}"
+          " (the server closed without draining the body; not a failure)")
     for s in stats["socket_error_samples"][:5]:
         print(f"    {s}")
     for p in workers:
@@ -370,13 +437,15 @@ def main(argv=None):
             "kinds": {k: {"request": d, "expected": e, "count": stats["kinds"][k]} for k, (d, e, _) in KINDS.items()},
             "total": total, "unexpected_total": unexpected_total, "unexpected": dict(stats["unexpected"]),
             "unexpected_samples": stats["unexpected_samples"], "socket_errors": stats["socket_errors"],
-            "socket_error_samples": stats["socket_error_samples"][:10],
+            "socket_error_samples": stats["socket_error_samples"][:10], "blast_lost": stats["blast_lost"],
             "rss": {"boot_kb": sum(boot.values()) / len(boot), "start_kb": sum(start.values()) / len(start),
                     "end_kb": sum(v or 0 for v in end.values()) / len(end), "growth_pct": max_growth,
                     "per_worker": {str(p): {"boot_kb": boot[p], "start_kb": start[p], "end_kb": end[p]} for p in workers}},
             "workers_unchanged": unchanged, "warmup_seconds": warmup, "passed": passed,
-            "note": f"examples/api.py sets MAX_CONTENT_LENGTH = 64 KiB, so oversize bodies "
-                    f"({MAX_CONTENT_LENGTH // 1024 + 1} KiB) must get 413.  The example keeps notes in memory for ever;"
+            "note": "examples/api.py sets MAX_CONTENT_LENGTH = 64 KiB, so oversize bodies must get 413: 'oversize' announces"
+                    " 2 MiB with Expect: 100-continue (refused from the headers, never sent), 'blast' sends"
+                    f" {MAX_CONTENT_LENGTH // 1024 + 1} KiB with its headers, each on a connection of its own"
+                    f" ({stats['blast_lost']} blast 413s lost to a reset).  The example keeps notes in memory for ever;"
                     f" each connection deletes its oldest note once it holds more than {KEEP_NOTES} (kind 'delete'),"
                     " so RSS growth measures leaks, not the demo's storage.  RSS figures are the mean of the workers;"
                     " growth is the largest of any worker.",

@@ -10,8 +10,9 @@ accepting, let the workers finish what they have, and exit 0.
               ``set_keepalive``, ``run``); its own C signal handler makes
               SIGTERM stop accepting and finish open requests (at most about
               1 s), then ``run`` returns.  Its body limit is the app's
-              ``MAX_CONTENT_LENGTH`` (a 413 before the body is read; else
-              meinheld's own 16 MiB).  It reads every body before calling
+              ``MAX_CONTENT_LENGTH`` plus 1 MiB (a 413 from the headers
+              beyond; see ``_limit_meinheld``; else meinheld's own 16 MiB).
+              It reads every body before calling
               the app, and sends ``100 Continue`` only then.  N workers: gunicorn's arbiter with
               ``meinheld.gmeinheld.MeinheldWorker`` (see the subclass below
               for the one thing changed).  Keep-alive: ``--keep-alive`` s.
@@ -417,14 +418,25 @@ def _max_content_length(app: t.Any) -> int | None:
     return limit if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0 else None
 
 
+#: how far over the app's limit meinheld still reads a body (and the app answers 413)
+MEINHELD_READ_MARGIN = 1 << 20
+
+
 def _limit_meinheld(body_limit: int | None) -> None:
-    """meinheld refuses a larger body with its 413 as soon as the headers
-    announce it; otherwise it reads (and spools) the whole body first, and
-    only then may the app refuse it."""
+    """meinheld reads (and spools) a whole body before it calls the app, up
+    to its own limit; a larger one it refuses as soon as the headers
+    announce it.  That refusal is an HTTP/1.0 413 on a connection closed
+    with the client's body unread, so the kernel resets it, and a client
+    that sent the body without ``Expect: 100-continue`` (requests, httpx,
+    Go, fetch) gets a reset instead of the 413.  So its limit is the app's
+    plus ``MEINHELD_READ_MARGIN``: a body a little too large is read and
+    the app's 413 arrives on a connection that stays usable; a far larger
+    one is refused from its headers, at the cost of that reset, and at most
+    the margin is ever read in vain."""
     if body_limit is not None:
         from meinheld import server as mh
 
-        mh.set_max_content_length(body_limit)
+        mh.set_max_content_length(body_limit + MEINHELD_READ_MARGIN)
 
 
 def _serve_meinheld(app: t.Callable[..., t.Any], host: str, port: int, access_log: bool, keep_alive: int, body_limit: int | None = None) -> int:

@@ -75,7 +75,7 @@ def test_100_before_the_body(name, start_server, request):
 
 @pytest.mark.parametrize("name", CASES)
 def test_over_the_limit_is_413_with_no_100(name, start_server, request):
-    # meinheld: its own 413 (the app's MAX_CONTENT_LENGTH is its limit)
+    # meinheld: its own 413 (10 MiB is beyond the app's MAX_CONTENT_LENGTH plus its 1 MiB margin)
     xfail_on(request, name, {"bjoern": BJOERN_EAGER})
     srv = start(name, start_server)
     with Conn(srv.port, timeout=WAIT) as c:
