@@ -37,7 +37,7 @@ from .helpers import get_debug_flag
 from .http import APPLICATION_JSON, TEXT_HTML
 from .json.provider import DefaultJSONProvider, compact_json, writes_compact_json
 from .request import MAX_JSON_DEPTH, Request, blueprint_names
-from .response import Response, response_from_view
+from .response import PLAIN_RESPONSE_CLASSES, Response, response_from_view
 from .response import redirect as _redirect
 from ._shortpath_py import _plain
 from .routing import BuildError, MethodNotAllowed, RequestRedirect, Router, RoutingException
@@ -315,7 +315,7 @@ class App(AppTemplates, Scaffold, WSGICallable):
         text = (
             not self._hooks
             and not self._signalling
-            and self.response_class is Response
+            and self.response_class in PLAIN_RESPONSE_CLASSES
             and all(own(name) for name in ("make_response", "finalize_request", "process_response", "full_dispatch_request"))
         )
         matches = own("wsgi_app")

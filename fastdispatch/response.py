@@ -678,6 +678,14 @@ class Response:
         return response
 
 
+#: The response classes whose text answers the short path may send without
+#: making a response (``App._short_path_state``): this one, and the twin
+#: ``fastdispatch.compat`` adds (``compat.Response``: the same class with
+#: Werkzeug's Response as a further base, for ``isinstance`` only), which
+#: sends the same bytes.
+PLAIN_RESPONSE_CLASSES: list[type] = [Response]
+
+
 def _run_wsgi_app(app: t.Callable[..., t.Any], environ: dict[str, t.Any], buffered: bool = False) -> tuple[t.Iterable[bytes], str, list[tuple[str, str]]]:
     """Werkzeug's ``run_wsgi_app``: ``app``'s body, status and headers for
     ``environ``.  Unbuffered, the body is read only until the application

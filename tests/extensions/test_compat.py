@@ -74,3 +74,50 @@ def test_templating_loads_jinja_only_when_used() -> None:
         print("ok")
     """)
     assert r.stdout.strip() == "ok", r.stderr
+
+
+def test_responses_are_werkzeug_responses_too() -> None:
+    # Flask-RESTful passes on what isinstance(rv, werkzeug.wrappers.Response)
+    # and serializes anything else: every response flask gives must be one
+    r = run("""
+        import fastdispatch.compat
+        import flask, flask.wrappers, flask.app
+        import fastdispatch, werkzeug.wrappers
+        assert flask.Response is flask.wrappers.Response is flask.app.Response is fastdispatch.App.response_class
+        assert issubclass(flask.Response, werkzeug.wrappers.Response) and issubclass(flask.Response, fastdispatch.Response)
+        assert not issubclass(fastdispatch.Response, werkzeug.wrappers.Response)  # left as it is
+        app = flask.Flask(__name__)
+
+        @app.route("/")
+        def index():
+            return "text"
+
+        with app.test_request_context():
+            made = [flask.make_response("x", 201), flask.jsonify(a=1), flask.redirect("/"), flask.Response("x"), app.response_class()]
+            assert all(isinstance(r, werkzeug.wrappers.Response) for r in made), made
+            # fastdispatch's own answers for everything: Werkzeug's other names are absent
+            r = made[0]
+            assert repr(r) == "<Response 1 bytes [201 CREATED]>" and r.headers.__class__ is fastdispatch.datastructures.Headers
+            assert not hasattr(r, "stream") and not hasattr(flask.Response, "mimetype_params")
+            # the same layout: a fastdispatch Response can be given the class
+            assert type(flask.Response.force_type(fastdispatch.Response("y"))) is flask.Response
+        assert app.test_client().get("/").data == b"text"
+        # it sends what fastdispatch's Response sends: the short path stays on
+        assert app._fast.serves and app._fast.text
+        print("ok")
+    """)
+    assert r.stdout.strip() == "ok", r.stderr
+
+
+def test_responses_are_fastdispatch_own_without_it() -> None:
+    r = run("""
+        import sys
+        import fastdispatch
+        app = fastdispatch.App(__name__)
+        assert app.response_class is fastdispatch.Response
+        with app.test_request_context():
+            assert type(fastdispatch.jsonify(a=1)) is fastdispatch.Response
+        assert not [m for m in sys.modules if m.startswith(("werkzeug", "flask"))]
+        print("ok")
+    """)
+    assert r.stdout.strip() == "ok", r.stderr

@@ -50,10 +50,14 @@ def world(kind: str) -> t.Iterator[SimpleNamespace]:
     outside = {name: module for name, module in sys.modules.items() if _bound(name)}
     for name in outside:
         del sys.modules[name]
+    # compat.install() also makes every App's response_class Werkzeug's
+    # too: only inside the fastdispatch world, as the finder
+    response_class = fastdispatch.App.response_class
     from fastdispatch import compat  # (installs itself when first imported)
 
     if compat._finder in sys.meta_path:
         sys.meta_path.remove(compat._finder)
+    fastdispatch.App.response_class = response_class
     sys.modules.update(_worlds.get(kind, {}))
     if kind == "fastdispatch":
         compat.install()
@@ -62,6 +66,7 @@ def world(kind: str) -> t.Iterator[SimpleNamespace]:
     finally:
         if compat._finder in sys.meta_path:
             sys.meta_path.remove(compat._finder)
+        fastdispatch.App.response_class = response_class
         _worlds[kind] = {name: module for name, module in sys.modules.items() if _bound(name)}
         for name in _worlds[kind]:
             del sys.modules[name]
