@@ -1,5 +1,5 @@
 # Two commands for a fresh machine with python3 (3.9+) and a C compiler:
-#   make serve   - the main job: the example API (examples/api.py) on meinheld
+#   make serve   - the main job: the example API (examples/api.py) on granian
 #   make test    - the test suite, on both router implementations
 # Also: make bench (router and WSGI benchmarks), make wheel, make sdist-check,
 # make test-pythons (the suite on every CPython 3.9-3.14 found here), make docs

@@ -21,7 +21,7 @@ Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
    turns within each; every figure is its framework's best round, and each
    ratio is also given as the median over rounds of that round's ratio (the
    targets use the median);
-4. a soak of ``examples.api:app`` on meinheld with 2 workers
+4. a soak of ``examples.api:app`` on the default server (granian) with 2 workers
    (``soak.py``, 60 s as the issue asks; ``--quick``: 5 s).
 
 All ratios come from this one run.  Targets are printed as PASS/MISS; they do
@@ -438,7 +438,7 @@ def build_markdown(doc):
         L.append("")
 
     # soak
-    L.append("## Soak: `examples.api:app` on meinheld, 2 workers")
+    L.append(f"## Soak: `examples.api:app` on {soak.get('server', 'meinheld') if soak else 'the default server'}, 2 workers")
     L.append("")
     if soak:
         L.append(f"`python bench/soak.py --seconds {soak['seconds']:g} --connections {soak['connections']}`"

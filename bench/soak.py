@@ -1,10 +1,11 @@
 #!/usr/bin/env python
-"""Soak test: ``examples.api:app`` on meinheld, 2 workers, under mixed load.
+"""Soak test: ``examples.api:app`` on the default server, 2 workers, under mixed load.
 
     python bench/soak.py [--seconds 60] [--connections 64] [--json PATH]
 
-Starts ``python -m fastdispatch serve examples.api:app --server meinheld
---workers 2`` (gunicorn's arbiter with meinheld workers) on a free port and
+Starts ``python -m fastdispatch serve examples.api:app --server S
+--workers 2`` (``--server``: the default server, granian, unless named;
+meinheld's 2 workers run under gunicorn's arbiter) on a free port and
 drives it for ``--seconds`` with ``--connections`` keep-alive connections
 from an asyncio load generator on raw sockets.  Each connection loops over
 request kinds picked at random, and every response's status is checked
@@ -46,7 +47,7 @@ growth then measures leaks, not the demo's storage.
 
 Reported: total requests, count per kind, statuses that were not the expected
 one (must be 0), socket errors (connect/read/write failures or timeouts, must
-be 0), RSS (``VmRSS`` in ``/proc/<pid>/status``) of the gunicorn workers (the
+be 0), RSS (``VmRSS`` in ``/proc/<pid>/status``) of the workers (the
 server process's children) at boot, after a warm-up (10% of the run, 1-5 s)
 and at the end, and the growth from warm-up to end, the largest of any worker
 (must be < 10%).  The workers must also be the same processes at the end (no
@@ -68,6 +69,8 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+from fastdispatch.servers import DEFAULT_SERVER
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_CONTENT_LENGTH = 64 * 1024  # examples/api.py
@@ -138,8 +141,8 @@ def rss_kb(pid):
     return None
 
 
-def start_server(port, workers):
-    cmd = [sys.executable, "-m", "fastdispatch", "serve", "examples.api:app", "--server", "meinheld",
+def start_server(port, workers, server):
+    cmd = [sys.executable, "-m", "fastdispatch", "serve", "examples.api:app", "--server", server,
            "--workers", str(workers), "--port", str(port), "--graceful-timeout", "2"]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True, text=True)
@@ -376,10 +379,11 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", default=DEFAULT_SERVER, help="default: %(default)s")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     port = free_port()
-    proc = start_server(port, args.workers)
+    proc = start_server(port, args.workers, args.server)
     try:
         if not wait_ready(proc, port, args.workers):
             stop_server(proc)
@@ -409,7 +413,7 @@ def main(argv=None):
     unexpected_total = sum(stats["unexpected"].values())
     passed = (unexpected_total == 0 and stats["socket_errors"] == 0 and max_growth < 10 and unchanged and total > 0)
 
-    print(f"soak: examples.api:app on meinheld, {args.workers} workers (gunicorn), {args.connections} connections,"
+    print(f"soak: examples.api:app on {args.server}, {args.workers} workers, {args.connections} connections,"
           f" {elapsed:.1f} s")
     print(f"requests: {total:,} ({total / elapsed:,.0f}/s)")
     for kind, (desc, expected, _) in KINDS.items():
@@ -434,6 +438,7 @@ def main(argv=None):
     if args.json:
         doc = {
             "seconds": args.seconds, "elapsed_s": round(elapsed, 1), "connections": args.connections, "workers": args.workers,
+            "server": args.server,
             "kinds": {k: {"request": d, "expected": e, "count": stats["kinds"][k]} for k, (d, e, _) in KINDS.items()},
             "total": total, "unexpected_total": unexpected_total, "unexpected": dict(stats["unexpected"]),
             "unexpected_samples": stats["unexpected_samples"], "socket_errors": stats["socket_errors"],

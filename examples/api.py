@@ -1,7 +1,7 @@
 """A small JSON API on fastdispatch: notes, kept in memory (per worker
 process: a demo, no database).  Every error, 404 and 405 included, is JSON.
 
-    fastdispatch serve examples.api:app            # meinheld, port 8000
+    fastdispatch serve examples.api:app            # granian, port 8000
     curl -s localhost:8000/api/notes/ -H 'Content-Type: application/json' -d '{"title": "milk"}'
 """
 

@@ -1,7 +1,7 @@
 """The ``fastdispatch`` command (also ``python -m fastdispatch``).
 
     fastdispatch serve MODULE:APP [--host H] [--port P] [--workers N]
-                                  [--server meinheld|granian|bjoern|wsgiref]
+                                  [--server granian|meinheld|bjoern|wsgiref]
                                   [--access-log] [--keep-alive S] [--graceful-timeout S]
                                   [--max-requests N [--max-requests-jitter N]]
                                   [--workers-lifetime S] [--workers-max-rss MIB]
@@ -31,7 +31,7 @@ from . import __version__
 from .cli_commands import FlaskGroup, format_routes, routes_command, run_command, shell_command
 from .cli_discovery import NoAppException, ScriptInfo
 from .cli_groups import AppGroup, FlaskCliRunner, pass_script_info, with_appcontext
-from .servers import DEFAULT_SERVER, SERVERS, ServeError, load_app
+from .servers import DEFAULT_SERVER, DEVELOPMENT_SERVER, SERVERS, ServeError, load_app
 
 __all__ = [
     "main",
@@ -109,11 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", "-p", type=_port, default=8000, help="port (default: %(default)s)")
     serve.add_argument("--workers", "-w", type=_count, default=1, metavar="N",
-                       help="worker processes (default: 1); more than 1 runs under gunicorn's arbiter "
-                            "(meinheld) or granian's manager; bjoern and wsgiref take 1 only")
-    serve.add_argument("--server", "-s", default=DEFAULT_SERVER, metavar="NAME",
-                       help=f"one of {', '.join(SERVERS)} (default: %(default)s; wsgiref is for development, bjoern "
-                            "for benchmarking)")
+                       help="worker processes (default: 1); granian runs them under its own manager, meinheld "
+                            "under gunicorn's arbiter; bjoern and wsgiref take 1 only")
+    serve.add_argument("--server", "-s", default=None, metavar="NAME",
+                       help=f"one of {', '.join(SERVERS)} (default: {DEFAULT_SERVER}, or {DEVELOPMENT_SERVER} with "
+                            f"--debug or --reload; wsgiref is for development, bjoern for benchmarking)")
     serve.add_argument("--access-log", action="store_true",
                        help="log each request on stdout, in the combined log format (the Common Log Format, then "
                             "referer and user agent), the same on every server (off by default)")
@@ -213,10 +213,11 @@ def _run_parser(args: list[str]) -> int:
             return 0
         from .reloader import is_reloader_child, run_with_reloader
         from .helpers import get_debug_flag
-        from .servers import development_error, serve
+        from .servers import choose_server, development_error, serve
 
         if parsed.reload and not is_reloader_child():
-            problem = development_error(parsed.server, parsed.workers, parsed.debug or get_debug_flag(), True)
+            server = choose_server(parsed.server, parsed.debug, True)
+            problem = development_error(server, parsed.workers, parsed.debug or get_debug_flag(), True)
             if problem is not None:
                 raise problem
             return run_with_reloader(args)

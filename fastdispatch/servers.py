@@ -1,4 +1,4 @@
-"""Serving a WSGI app: meinheld (the default), granian, bjoern, or wsgiref.
+"""Serving a WSGI app: granian (the default), meinheld, bjoern, or wsgiref.
 
 Several workers are run by an existing process manager, never by one of
 ours: gunicorn's arbiter with meinheld's gunicorn worker for meinheld, and
@@ -61,10 +61,19 @@ import threading
 import time
 import typing as t
 
-__all__ = ["SERVERS", "DEFAULT_SERVER", "ServeError", "load_app", "check_port", "serve", "development_error", "debugged_app"]
+__all__ = ["SERVERS", "DEFAULT_SERVER", "DEVELOPMENT_SERVER", "choose_server", "ServeError", "load_app", "check_port", "serve", "development_error", "debugged_app"]
 
 SERVERS = ("meinheld", "granian", "bjoern", "wsgiref")
-DEFAULT_SERVER = "meinheld"
+#: The safe one (docs/serving.md, "Choosing a server"): it refuses every
+#: over-limit body from its headers and its 413 reaches the client, it has
+#: no FAIL in tests/serve/test_hostile.py, it is maintained and installs
+#: from PyPI (``fastdispatch[granian]``).  meinheld is faster but reads a
+#: body up to 1 MiB over the limit first (``_limit_meinheld``), is
+#: unmaintained, and PyPI's build leaks on its own 413s.
+DEFAULT_SERVER = "granian"
+#: what ``--debug``/``--reload`` (or ``FLASK_DEBUG``) serve on when no server
+#: is named: one process, which the debugger and the reloader need
+DEVELOPMENT_SERVER = "wsgiref"
 
 #: exit codes: 2 for what the command line got wrong (or a server that is
 #: not installed), 1 for what failed at run time (the port is taken).
@@ -72,9 +81,9 @@ EXIT_USAGE = 2
 EXIT_RUNTIME = 1
 
 _INSTALL = {
-    "meinheld": "pip install greenlet && pip install --no-deps meinheld  (or: scripts/install_servers.sh PYTHON)",
+    "meinheld": "pip install greenlet && pip install --no-deps meinheld  (PyPI's leaks 1 KiB a 413; patched: scripts/install_servers.sh PYTHON)",
     "gunicorn": "pip install gunicorn  (or: scripts/install_servers.sh PYTHON)",
-    "granian": "pip install granian  (or: scripts/install_servers.sh PYTHON)",
+    "granian": "pip install 'fastdispatch[granian]'  (or: scripts/install_servers.sh PYTHON)",
     "bjoern": "apt-get install libev-dev && pip install bjoern  (or: scripts/install_servers.sh PYTHON)",
 }
 
@@ -85,6 +94,16 @@ class ServeError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def choose_server(server: str | None, debug: bool, reload: bool) -> str:
+    """The server named, or else ``DEFAULT_SERVER``, or ``DEVELOPMENT_SERVER``
+    when serving to develop (``debug``, ``reload`` or ``get_debug_flag()``)."""
+    if server is not None:
+        return server
+    from .helpers import get_debug_flag  # (this module imports none of the package at load)
+
+    return DEVELOPMENT_SERVER if debug or reload or get_debug_flag() else DEFAULT_SERVER
 
 
 def development_error(server: str, workers: int, debug: bool, reload: bool) -> ServeError | None:
@@ -280,7 +299,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: int = 1,
-    server: str = DEFAULT_SERVER,
+    server: str | None = None,
     access_log: bool = False,
     keep_alive: int = 5,
     graceful_timeout: int = 30,
@@ -295,6 +314,7 @@ def serve(
 ) -> int:
     """Serve ``spec`` (``MODULE:APP``) until SIGTERM/SIGINT; return the exit
     code.  ``app``, when given, is ``load_app(spec)`` already done.
+    ``server`` None: ``choose_server``'s choice.
 
     Development only, never by default: ``debug`` (or ``get_debug_flag()``):
     the app in debug mode behind Werkzeug's debugger (on wsgiref, the
@@ -309,6 +329,7 @@ def serve(
     worker that stops needs a manager to start the next.  granian counts
     no requests: ``workers_lifetime`` (seconds, 60 or more) and
     ``workers_max_rss`` (MiB) are its equivalents."""
+    server = choose_server(server, debug, reload)
     if server not in SERVERS:
         raise ServeError(f"unknown server {server!r} (choose from {', '.join(SERVERS)})")
     if workers < 1:

@@ -15,9 +15,9 @@
 #      without them: tests/conftest.py, tests/test_twins.py);
 #   2. the servers, scripts/install_servers.sh with KEEP_GOING=1: one that
 #      does not install on that version is named in its line, and its tests
-#      are skipped with the reason, in pytest's -ra summary (meinheld and
-#      gunicorn through FASTDISPATCH_NO_SERVERS=1, granian and bjoern as the
-#      optional servers they are);
+#      are skipped with the reason, in pytest's -ra summary (granian,
+#      meinheld and gunicorn through FASTDISPATCH_NO_SERVERS=1, bjoern as the
+#      optional server it is);
 #   3. the suite, with FASTDISPATCH_HYPOTHESIS_EXAMPLES=50 unless set (the
 #      hypothesis tests are the slow part; 500 is the suite's default).
 # The logs are $VENVS/3.X/{install,servers,tests}.log.
@@ -135,8 +135,9 @@ EOF
     SERVERS="servers: ${HAVE[*]:-none}"
     if [ "${#MISSING[@]}" -gt 0 ]; then
         SERVERS="$SERVERS; NOT INSTALLED: ${MISSING[*]} (their tests skipped)"
-        # meinheld and gunicorn are required by the suite unless told otherwise
-        [[ " ${MISSING[*]} " != *" meinheld "* && " ${MISSING[*]} " != *" gunicorn "* ]] || ENVS+=(FASTDISPATCH_NO_SERVERS=1)
+        # granian, meinheld and gunicorn are required by the suite unless told otherwise
+        [[ " ${MISSING[*]} " != *" meinheld "* && " ${MISSING[*]} " != *" gunicorn "* && " ${MISSING[*]} " != *" granian "* ]] \
+            || ENVS+=(FASTDISPATCH_NO_SERVERS=1)
         sed 's/^/    /' "$LOG/servers.log"
     fi
     say "$ver: $SERVERS"

@@ -1,9 +1,9 @@
 """Real servers in subprocesses, and a raw-socket HTTP/1.1 client.
 
-meinheld (and gunicorn, for several workers) is what `make test` installs
-(scripts/install_servers.sh): its tests fail when it is missing, unless
-FASTDISPATCH_NO_SERVERS=1.  granian and bjoern are optional: skipped when
-not installed.  wsgiref is always there.
+granian (the default), meinheld and gunicorn (for several meinheld
+workers) are what `make test` installs (scripts/install_servers.sh): their
+tests fail when one is missing, unless FASTDISPATCH_NO_SERVERS=1.  bjoern is
+optional: skipped when not installed.  wsgiref is always there.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 APP = "examples.api:app"
 NO_SERVERS = os.environ.get("FASTDISPATCH_NO_SERVERS", "") not in ("", "0")
-REQUIRED = {"meinheld": ("meinheld.server",), "gunicorn": ("gunicorn", "meinheld.server")}
-OPTIONAL = {"granian": "granian", "bjoern": "bjoern"}
+REQUIRED = {"granian": ("granian",), "meinheld": ("meinheld.server",), "gunicorn": ("gunicorn", "meinheld.server")}
+OPTIONAL = {"bjoern": "bjoern"}
 SERVERS = ["meinheld", "granian", "bjoern", "wsgiref"]
 
 # These tests serve the checkout's examples/ over loopback with POSIX

@@ -161,9 +161,9 @@ def test_bad_port():
 @pytest.mark.parametrize(
     "hidden, args, message",
     [
-        ("meinheld", [], "meinheld is not installed; install it with: pip install greenlet && pip install --no-deps meinheld"),
-        ("gunicorn", ["--workers", "2"], "gunicorn is not installed; install it with: pip install gunicorn"),
-        ("granian", ["--server", "granian"], "granian is not installed; install it with: pip install granian"),
+        ("meinheld", ["--server", "meinheld"], "meinheld is not installed; install it with: pip install greenlet && pip install --no-deps meinheld"),
+        ("gunicorn", ["--server", "meinheld", "--workers", "2"], "gunicorn is not installed; install it with: pip install gunicorn"),
+        ("granian", [], "granian is not installed; install it with: pip install 'fastdispatch[granian]'"),
         ("bjoern", ["--server", "bjoern"], "bjoern is not installed; install it with: apt-get install libev-dev && pip install bjoern"),
     ],
 )
@@ -235,3 +235,23 @@ def test_bjoern_binds_a_public_address_when_allowed(start_server):
     with srv.conn() as c:
         c.send(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         assert c.read_response().status == 200
+
+
+@pytest.mark.parametrize(
+    "server, debug, reload, env, chosen",
+    [
+        (None, False, False, {}, "granian"),
+        (None, True, False, {}, "wsgiref"),
+        (None, False, True, {}, "wsgiref"),
+        (None, False, False, {"FLASK_DEBUG": "1"}, "wsgiref"),
+        ("meinheld", True, False, {}, "meinheld"),  # a server named is the one served on
+    ],
+)
+def test_the_server_chosen_when_none_is_named(server, debug, reload, env, chosen, monkeypatch):
+    from fastdispatch import servers
+
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("FASTDISPATCH_DEBUG", raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    assert servers.choose_server(server, debug, reload) == chosen

@@ -117,10 +117,12 @@ def test_granian_recycling_options_reach_granian(monkeypatch):
         (["--server", "bjoern", "--max-requests", "10"], "bjoern has no process manager to start the next worker"),
         (["--server", "wsgiref", "--max-requests", "10"], "wsgiref has no process manager"),
         (["--max-requests-jitter", "5"], "--max-requests-jitter needs --max-requests"),
-        (["--workers-lifetime", "3600"], "--workers-lifetime is granian's (--server granian) (meinheld: --max-requests N)"),
+        (["--server", "meinheld", "--workers-lifetime", "3600"], "--workers-lifetime is granian's (--server granian) (meinheld: --max-requests N)"),
         (["--server", "wsgiref", "--workers-max-rss", "100"], "--workers-max-rss is granian's"),
         (["--server", "granian", "--workers-lifetime", "30"], "--workers-lifetime must be 60 seconds or more"),
-        (["--max-requests", "10", "--debug"], "not with worker recycling"),
+        (["--server", "meinheld", "--max-requests", "10", "--debug"], "not with worker recycling"),
+        (["--max-requests", "10"], "granian counts no requests"),  # the default server
+        (["--max-requests", "10", "--debug"], "wsgiref has no process manager"),  # --debug's
     ],
 )
 def test_recycling_errors(args, message):
