@@ -1,7 +1,7 @@
 """Real servers in subprocesses, and a raw-socket HTTP/1.1 client.
 
-meinheld (and gunicorn, for several workers) is what `make test` installs
-(scripts/install_servers.sh): its tests fail when it is missing, unless
+meinheld (and gunicorn, for several workers and for gthread) is what `make
+test` installs (scripts/install_servers.sh): its tests fail when it is missing, unless
 FASTDISPATCH_NO_SERVERS=1.  granian and bjoern are optional: skipped when
 not installed.  wsgiref is always there.
 """
@@ -26,9 +26,9 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 APP = "examples.api:app"
 NO_SERVERS = os.environ.get("FASTDISPATCH_NO_SERVERS", "") not in ("", "0")
-REQUIRED = {"meinheld": ("meinheld.server",), "gunicorn": ("gunicorn", "meinheld.server")}
+REQUIRED = {"meinheld": ("meinheld.server",), "gunicorn": ("gunicorn", "meinheld.server"), "gthread": ("gunicorn",)}
 OPTIONAL = {"granian": "granian", "bjoern": "bjoern"}
-SERVERS = ["meinheld", "granian", "bjoern", "wsgiref"]
+SERVERS = ["meinheld", "granian", "gthread", "bjoern", "wsgiref"]
 
 # These tests serve the checkout's examples/ over loopback with POSIX
 # signals and /proc: a copy of tests/ run elsewhere (the wheel and sdist

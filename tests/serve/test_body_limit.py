@@ -2,7 +2,8 @@
 MAX_CONTENT_LENGTH (examples.api: 64 KiB) gets a 413 without the client
 sending a byte of body.  meinheld is given the app's limit
 (``set_max_content_length``): left at its own 16 MiB it would wait for, and
-spool, the whole body first.  (A bounded wait: the client's timeout.)"""
+spool, the whole body first.  gthread (gunicorn) calls the app before it
+reads the body: the app's own 413.  (A bounded wait: the client's timeout.)"""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .conftest import in_checkout_on_linux, need
 pytestmark = in_checkout_on_linux
 
 
-@pytest.mark.parametrize("name, workers", [("meinheld", 1), ("gunicorn", 2), ("granian", 1)])
+@pytest.mark.parametrize("name, workers", [("meinheld", 1), ("gunicorn", 2), ("granian", 1), ("gthread", 1), ("gthread", 2)])
 def test_over_the_limit_is_413_before_the_body(name, workers, start_server):
     need(name)
     srv = start_server("meinheld" if name == "gunicorn" else name, workers=workers)
@@ -24,7 +25,7 @@ def test_over_the_limit_is_413_before_the_body(name, workers, start_server):
     assert r.status == 413, (r, srv.output())
 
 
-@pytest.mark.parametrize("name", ["meinheld", "granian"])
+@pytest.mark.parametrize("name", ["meinheld", "granian", "gthread"])
 def test_at_the_limit_is_served(name, start_server):
     need(name)
     srv = start_server(name)
