@@ -25,12 +25,14 @@ accepting, let the workers finish what they have, and exit 0.
 ``gthread``   Behind a buffering proxy: loopback addresses only, unless
               ``allow_public_gthread`` (``--allow-public-gthread``): a
               thread reads a request's headers and body, so 50 slow clients
-              hold every thread and no one else is served, and a malformed
-              chunked body hangs a thread or is a 500 from the app (issue
-              16; gunicorn's own docs ask for a buffering proxy in front).
+              hold every thread and no one else is served (issue 16;
+              gunicorn's own docs ask for a buffering proxy in front).
               gunicorn's arbiter with its ``gthread`` worker (threads per
               worker: ``threads``), for 1 worker too; the same code path
-              as meinheld's N workers (``_serve_gunicorn``).  It calls the
+              as meinheld's N workers (``_serve_gunicorn``); the worker
+              class is ``gthread_worker.ThreadWorker``: reads bounded in
+              time, and a malformed chunked body a 400, not a 500.
+              gunicorn 27 or later (``GTHREAD_GUNICORN``).  It calls the
               app before reading the body, so the app's 413 comes from the
               headers; it sends ``100 Continue`` as soon as the headers are
               parsed, before the app decides.  Recycling: ``max_requests``
@@ -87,7 +89,7 @@ EXIT_RUNTIME = 1
 _INSTALL = {
     "meinheld": "pip install greenlet && pip install --no-deps meinheld  (or: scripts/install_servers.sh PYTHON)",
     "gunicorn": "pip install gunicorn  (or: scripts/install_servers.sh PYTHON)",
-    "gthread": "pip install gunicorn  (or: scripts/install_servers.sh PYTHON)",
+    "gthread": "pip install 'gunicorn>=27'  (or: scripts/install_servers.sh PYTHON)",
     "granian": "pip install granian  (or: scripts/install_servers.sh PYTHON)",
     "bjoern": "apt-get install libev-dev && pip install bjoern  (or: scripts/install_servers.sh PYTHON)",
 }
@@ -287,8 +289,8 @@ _BJOERN_PUBLIC = (
 )
 #: why gthread faces only a proxy on this machine by default
 _GTHREAD_PUBLIC = (
-    "gthread reads each request in a thread of a fixed pool (slow clients hold them all; malformed chunked bodies hang "
-    "one): it is for behind a buffering proxy and binds loopback addresses only, not {host}, unless --allow-public-gthread"
+    "gthread reads each request in a thread of a fixed pool (slow clients hold them all): it is for behind a "
+    "buffering proxy and binds loopback addresses only, not {host}, unless --allow-public-gthread"
 )
 
 
@@ -376,6 +378,7 @@ def serve(
             _require("gunicorn")
     elif server == "gthread":
         _require("gunicorn.workers.gthread", "gthread")
+        _require_gthread_version()
     else:
         _require({"granian": "granian", "bjoern": "bjoern", "wsgiref": "wsgiref.simple_server"}[server], server)
     check_port(host, port)
@@ -628,7 +631,10 @@ def _serve_gunicorn(
     if meinheld:
         _limit_meinheld(body_limit)  # (set in the arbiter: the forked workers inherit it)
 
-    worker_class = _meinheld_worker_class() if meinheld else "gthread"
+    if meinheld:
+        worker_class = _meinheld_worker_class()
+    else:
+        from .gthread_worker import ThreadWorker as worker_class  # gunicorn's, reads bounded
     options: dict[str, t.Any] = {
         "threads": threads or None,
         "bind": _fmt(host, port),
@@ -679,6 +685,21 @@ def _serve_gunicorn(
     _announce("meinheld under gunicorn" if meinheld else "gunicorn gthread", host, port, workers, detail + "; SIGHUP reloads")
     Application().run()  # the arbiter: exits through sys.exit (0 after SIGTERM)
     return 0
+
+
+#: the first gunicorn whose gthread worker passes tests/serve: 24-26 answer
+#: only the first of pipelined requests; 23 (the last for Python 3.9) also
+#: resets connections a recycled or reloaded worker had accepted
+GTHREAD_GUNICORN = (27,)
+
+
+def _require_gthread_version() -> None:
+    import gunicorn
+
+    if _version(gunicorn.__version__) < GTHREAD_GUNICORN:
+        least = ".".join(map(str, GTHREAD_GUNICORN))
+        raise ServeError(f"gthread needs gunicorn {least} or later, not {gunicorn.__version__} (before {least} its gthread "
+                         f"worker drops pipelined requests); install it with: pip install 'gunicorn>={least}' (Python 3.10+)")
 
 
 #: gthread's threads per worker when --threads is not given: gunicorn's own

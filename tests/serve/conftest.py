@@ -58,6 +58,13 @@ def need(name: str) -> None:
             pytest.fail(f"{', '.join(missing)} not installed: run scripts/install_servers.sh {sys.executable} (or set FASTDISPATCH_NO_SERVERS=1)")
     elif name in OPTIONAL and not _installed(OPTIONAL[name]):
         pytest.skip(f"{name} not installed (optional)")
+    if name == "gthread":
+        from fastdispatch.servers import GTHREAD_GUNICORN, _version
+        from importlib.metadata import version
+
+        if _version(version("gunicorn")) < GTHREAD_GUNICORN:
+            # (Python 3.9 gets gunicorn 23; serve refuses it, tested in test_cli)
+            pytest.skip(f"gthread needs gunicorn {GTHREAD_GUNICORN[0]}+, not {version('gunicorn')}")
 
 
 def free_port() -> int:

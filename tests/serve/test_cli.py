@@ -167,7 +167,7 @@ def test_bad_port():
         ("gunicorn", ["--workers", "2"], "gunicorn is not installed; install it with: pip install gunicorn"),
         ("granian", ["--server", "granian"], "granian is not installed; install it with: pip install granian"),
         ("bjoern", ["--server", "bjoern"], "bjoern is not installed; install it with: apt-get install libev-dev && pip install bjoern"),
-        ("gunicorn", ["--server", "gthread"], "gthread is not installed; install it with: pip install gunicorn"),
+        ("gunicorn", ["--server", "gthread"], "gthread is not installed; install it with: pip install 'gunicorn>=27'"),
     ],
 )
 def test_missing_server_says_how_to_install_it(hidden, args, message):
@@ -179,6 +179,16 @@ def test_missing_server_says_how_to_install_it(hidden, args, message):
                        cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=30, check=False)
     line = one_line_error(r, 2)
     assert message in line and "scripts/install_servers.sh" in line
+
+
+def test_gthread_refuses_a_gunicorn_before_27():
+    need("gunicorn")
+    code = ("import sys, gunicorn; gunicorn.__version__ = '26.2.0'; from fastdispatch.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    r = subprocess.run([sys.executable, "-c", code, "serve", "examples.api:app", "--server", "gthread"],
+                       cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=30, check=False)
+    line = one_line_error(r, 2)
+    assert "gthread needs gunicorn 27 or later, not 26.2.0 (before 27 its gthread worker drops pipelined requests)" in line
 
 
 def test_console_script():

@@ -54,17 +54,10 @@ BJOERN_FAILS = {
     "pipelining-body": "bjoern answers only the last of the requests that arrive together",
 }
 
-#: cases gunicorn's gthread worker (27.0.1) fails, and how; xfail(strict=True) there
-_GTHREAD_500 = ("gunicorn decodes a chunked body as the app reads it and raises its parse error into the app "
-                "(get_json): the app's 500")
-_GTHREAD_HANGS = "gunicorn's chunk parser waits for bytes that never come, on a socket with no timeout: a hang"
+#: what gthread (gunicorn 27.0.1, with fastdispatch's worker class) fails; xfail(strict=True) there
 GTHREAD_FAILS = {
-    **{f"chunk-{c}": _GTHREAD_500 for c in ("non-hex", "negative", "missing-crlf", "size-too-small", "space-in-size",
-                                            "no-last-chunk-crlf")},
-    "chunk-bare-lf": _GTHREAD_HANGS,
-    "chunk-40-hex-digits": _GTHREAD_HANGS,
-    "slowloris": ("a thread of the worker's pool reads each request's headers, blocking: 50 unfinished requests hold "
-                  "every thread, and another client waits in the queue behind them"),
+    "slowloris": ("a thread of the worker's pool reads each request's headers: 50 unfinished requests hold every "
+                  "thread, and another client waits in the queue behind them"),
 }
 KNOWN_FAILS = {"bjoern": BJOERN_FAILS, "gthread": GTHREAD_FAILS}
 
