@@ -16,6 +16,10 @@ things changed for clients that send malformed or stalled bodies (issue 16):
   ``ParseException`` (``InvalidChunkSize``, ``ChunkMissingTerminator``, ...)
   into the app, which is an unhandled exception there: a 500.  Here it is
   the 400 it is.
+- ``Expect: 100-continue``: gunicorn sends ``100 Continue`` while it builds
+  the environ, before the app has decided; here the app's first read of the
+  body sends it (``servers._ContinueOnRead``, as on wsgiref), so a request
+  refused from its headers (a 413, a 405) costs the client no upload.
 
 What is not changed: a thread of the pool reads each request's headers, so
 enough slow clients still hold every thread; ``serve`` binds gthread to
@@ -26,12 +30,14 @@ from __future__ import annotations
 
 import select
 import socket
+import threading
 import typing as t
 
 from gunicorn.http.errors import ParseException
 from gunicorn.workers import gthread
 
 from .exceptions import BadRequest
+from .servers import _ContinueOnRead
 
 __all__ = ["ThreadWorker"]
 
@@ -86,9 +92,36 @@ class _ChunkedInput:
             yield line
 
 
+class _SocketWriter:
+    """What ``_ContinueOnRead`` writes the 100 to: the connection's socket."""
+
+    __slots__ = ("_sock",)
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def write(self, data: bytes) -> None:
+        self._sock.sendall(data)
+
+    def flush(self) -> None:
+        pass
+
+
 class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
     """``gunicorn.workers.gthread.ThreadWorker`` (its loop, pool, keep-alive
-    and shutdown unchanged), with the bounded reads and the 400 above."""
+    and shutdown unchanged), with the bounded reads, the 400 and the 100 on
+    read above."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        # set in handle_request, read by the app wrapper: same thread, same request
+        self._continue = threading.local()
+
+    def handle_request(self, req: t.Any, conn: t.Any) -> t.Any:
+        # gunicorn 27 sends the 100 from wsgi.create() when this is set
+        self._continue.pending = bool(getattr(req, "_expected_100_continue", False))
+        req._expected_100_continue = False
+        return super().handle_request(req, conn)
 
     def enqueue_req(self, conn: t.Any) -> None:
         # every connection passes here before a thread reads from it (new,
@@ -105,6 +138,9 @@ class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
             # only a chunked body has chunks to get wrong: the others pay one lookup
             if "HTTP_TRANSFER_ENCODING" in environ:
                 environ["wsgi.input"] = _ChunkedInput(environ["wsgi.input"])
+            if getattr(self._continue, "pending", False):
+                self._continue.pending = False
+                environ["wsgi.input"] = _ContinueOnRead(environ["wsgi.input"], _SocketWriter(environ["gunicorn.socket"]))
             return app(environ, start_response)
 
         self.wsgi = wsgi_app

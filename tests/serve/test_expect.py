@@ -26,7 +26,6 @@ WAIT = 10
 MEINHELD_LATE = ("meinheld reads the whole body before it calls the app, and sends its 100 only then: "
                  "a client that waits for it waits out its own expect timeout")
 BJOERN_EAGER = "bjoern sends 100 from its parser as soon as the headers are in, then reads the body before calling the app"
-GTHREAD_EAGER = "gunicorn sends 100 as soon as it has parsed the headers, before the app is called to decide"
 
 CASES = ["meinheld", "gunicorn", "granian", "gthread", "bjoern", "wsgiref"]
 
@@ -77,7 +76,7 @@ def test_100_before_the_body(name, start_server, request):
 @pytest.mark.parametrize("name", CASES)
 def test_over_the_limit_is_413_with_no_100(name, start_server, request):
     # meinheld: its own 413 (the app's MAX_CONTENT_LENGTH is its limit)
-    xfail_on(request, name, {"bjoern": BJOERN_EAGER, "gthread": GTHREAD_EAGER})
+    xfail_on(request, name, {"bjoern": BJOERN_EAGER})
     srv = start(name, start_server)
     with Conn(srv.port, timeout=WAIT) as c:
         c.send(headers("/echo", 10 * 1024 * 1024))
@@ -90,7 +89,7 @@ def test_a_view_that_does_not_read_needs_no_body(name, start_server, request):
     """POST /health: 405 from the headers, no 100 and no body needed; then
     the connection is closed or serves the next request (the unsent body
     must not be taken for part of it)."""
-    xfail_on(request, name, {"meinheld": MEINHELD_LATE, "gunicorn": MEINHELD_LATE, "bjoern": BJOERN_EAGER, "gthread": GTHREAD_EAGER,
+    xfail_on(request, name, {"meinheld": MEINHELD_LATE, "gunicorn": MEINHELD_LATE, "bjoern": BJOERN_EAGER,
                              **({"granian": GRANIAN_OLD_KEEPS_WAITING} if _granian_before((2, 6)) else {})})
     srv = start(name, start_server)
     with Conn(srv.port, timeout=WAIT) as c:
