@@ -34,8 +34,8 @@ accepting, let the workers finish what they have, and exit 0.
               time, and a malformed chunked body a 400, not a 500.
               gunicorn 27 or later (``GTHREAD_GUNICORN``).  It calls the
               app before reading the body, so the app's 413 comes from the
-              headers; it sends ``100 Continue`` as soon as the headers are
-              parsed, before the app decides.  Recycling: ``max_requests``
+              headers; the worker class sends ``100 Continue`` on the
+              app's first read of the body.  Recycling: ``max_requests``
               (gunicorn's own count).
 ``bjoern``    For benchmarking: loopback addresses only, unless
               ``allow_public_bjoern`` (``--allow-public-bjoern``): its parser
