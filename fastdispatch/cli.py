@@ -5,7 +5,7 @@
                                   [--access-log] [--keep-alive S] [--graceful-timeout S]
                                   [--max-requests N [--max-requests-jitter N]]
                                   [--workers-lifetime S] [--workers-max-rss MIB]
-                                  [--debug] [--reload] [--allow-public-bjoern] [--allow-public-gthread]
+                                  [--debug] [--reload] [--allow-public-bjoern]
     fastdispatch routes MODULE:APP [--sort endpoint|methods|rule|match] [--all-methods]
     fastdispatch --version
     fastdispatch --app MODULE:APP COMMAND [ARGS]...
@@ -147,9 +147,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-public-bjoern", action="store_true",
                        help="let --server bjoern bind an address other than loopback; bjoern smuggles requests "
                             "(it is for benchmarking): never in front of clients")
-    serve.add_argument("--allow-public-gthread", action="store_true",
-                       help="let --server gthread bind an address other than loopback; slow clients exhaust its "
-                            "threads: only with a buffering proxy (nginx) in front")
 
     routes = sub.add_parser("routes", help="print the route table of MODULE:APP",
                             description="Print the route table, as `flask routes` does.")
@@ -237,7 +234,6 @@ def _run_parser(args: list[str]) -> int:
             debug=parsed.debug,
             reload=parsed.reload,
             allow_public_bjoern=parsed.allow_public_bjoern,
-            allow_public_gthread=parsed.allow_public_gthread,
             max_requests=parsed.max_requests,
             max_requests_jitter=parsed.max_requests_jitter,
             workers_lifetime=parsed.workers_lifetime,

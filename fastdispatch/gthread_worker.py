@@ -21,17 +21,24 @@ things changed for clients that send malformed or stalled bodies (issue 16):
   body sends it (``servers._ContinueOnRead``, as on wsgiref), so a request
   refused from its headers (a 413, a 405) costs the client no upload.
 
-What is not changed: a thread of the pool reads each request's headers, so
-enough slow clients still hold every thread; ``serve`` binds gthread to
-loopback only, for behind a buffering proxy.
+- A connection gets a thread of the pool only once its request's head
+  (request line and headers) has arrived whole; until then it waits in the
+  worker's poller, as gunicorn's own idle connections do, for at most
+  ``HEAD_TIMEOUT``.  gunicorn gives a thread to any connection that has sent
+  a byte, and the thread then reads the rest blocking: 50 clients sending
+  their headers slowly (slowloris) held every thread, and every other
+  client waited behind them.
 """
 
 from __future__ import annotations
 
 import select
+import selectors
 import socket
 import threading
+import time
 import typing as t
+from functools import partial
 
 from gunicorn.http.errors import ParseException
 from gunicorn.workers import gthread
@@ -44,6 +51,14 @@ __all__ = ["ThreadWorker"]
 #: how long a read waits for the client's next bytes: gunicorn 27's own bound
 #: for a stalled client; gunicorn 23 (Python 3.9's) has none, and gets the same 5 s
 DEFAULT_WORKER_DATA_TIMEOUT: float = getattr(gthread, "DEFAULT_WORKER_DATA_TIMEOUT", 5.0)
+
+#: how long a connection may take to send its request's head (or, kept
+#: alive, the next one's) before it is closed; granian's is 30 s too
+HEAD_TIMEOUT = 30.0
+
+#: a head not ended within this many bytes goes to gunicorn as it is, which
+#: refuses it by its own limits (limit_request_line, _field_size: 8 KiB)
+HEAD_PEEK = 65536
 
 
 class _BoundedReads(socket.socket):
@@ -128,7 +143,58 @@ class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
         # kept alive, or deferred); TLS sockets are left as they are
         if type(conn.sock) is socket.socket:
             conn.sock.__class__ = _BoundedReads
+        if type(conn.sock) is _BoundedReads and not self._head_arrived(conn):
+            self._wait_for_head(conn)
+            return
+        conn.head_deadline = None
         super().enqueue_req(conn)
+
+    def handle_exit(self, sig: t.Any, frame: t.Any) -> None:
+        # SIGTERM: a connection still sending its head has no request in
+        # progress, so it does not hold the stop up (murder_pending closes it)
+        for conn in self.pending_conns:
+            conn.timeout = conn.head_deadline = 0.0
+        super().handle_exit(sig, frame)
+
+    def _head_arrived(self, conn: t.Any) -> bool:
+        """Whether the next request's head is all there: in what gunicorn's
+        parser has buffered already (a pipelined request) and the socket's
+        unread bytes, looked at without reading them (MSG_PEEK).  The end
+        of the connection, or more than ``HEAD_PEEK`` bytes, count as
+        arrived: gunicorn answers those itself."""
+        parser = getattr(conn, "parser", None)
+        unreader = getattr(parser, "unreader", None)
+        buffered = unreader.buf.getvalue() if unreader is not None else b""
+        try:
+            peeked = socket.socket.recv(conn.sock, HEAD_PEEK, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            peeked = None  # nothing more yet
+        except OSError:
+            return True  # reset: gunicorn's read sees it and closes
+        if peeked == b"":
+            return True
+        head = buffered + (peeked or b"")
+        return b"\n\r\n" in head or b"\n\n" in head or len(head) >= HEAD_PEEK
+
+    def _wait_for_head(self, conn: t.Any) -> None:
+        """Back to the poller until more arrives, as gunicorn parks a
+        connection that sent nothing (``pending_conns``, closed by its
+        ``murder_pending`` at ``conn.timeout``), with one deadline for the
+        whole head however many times it comes back (one that came back is
+        appended behind later deadlines: closed at its next byte after its
+        own, or when those before it go)."""
+        now = time.monotonic()
+        deadline = getattr(conn, "head_deadline", None)
+        if deadline is None:
+            deadline = conn.head_deadline = now + HEAD_TIMEOUT
+        if now >= deadline or not self.alive:
+            self.nr_conns -= 1
+            conn.close()
+            return
+        conn.sock.setblocking(False)
+        conn.timeout = deadline
+        self.pending_conns.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
 
     def load_wsgi(self) -> None:
         super().load_wsgi()

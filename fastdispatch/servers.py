@@ -22,16 +22,13 @@ accepting, let the workers finish what they have, and exit 0.
               ``wsgi.input_terminated`` (chunked bodies; see below).  It
               calls the app before the body arrives and sends ``100
               Continue`` on the app's first read of it.
-``gthread``   Behind a buffering proxy: loopback addresses only, unless
-              ``allow_public_gthread`` (``--allow-public-gthread``): a
-              thread reads a request's headers and body, so 50 slow clients
-              hold every thread and no one else is served (issue 16;
-              gunicorn's own docs ask for a buffering proxy in front).
-              gunicorn's arbiter with its ``gthread`` worker (threads per
+``gthread``   gunicorn's arbiter with its ``gthread`` worker (threads per
               worker: ``threads``), for 1 worker too; the same code path
-              as meinheld's N workers (``_serve_gunicorn``); the worker
-              class is ``gthread_worker.ThreadWorker``: reads bounded in
-              time, and a malformed chunked body a 400, not a 500.
+              as meinheld's N workers (``_serve_gunicorn``).  The worker
+              class is ``gthread_worker.ThreadWorker``, which gives a
+              thread only to a request whose head has arrived (slow
+              clients held every thread), bounds reads in time, and makes
+              a malformed chunked body a 400, not a 500 (issue 16).
               gunicorn 27 or later (``GTHREAD_GUNICORN``).  It calls the
               app before reading the body, so the app's 413 comes from the
               headers; the worker class sends ``100 Continue`` on the
@@ -287,11 +284,6 @@ _BJOERN_PUBLIC = (
     "bjoern smuggles requests (Content-Length beside Transfer-Encoding; chunk sizes that overflow) and is for "
     "benchmarking: it binds loopback addresses only, not {host}, unless --allow-public-bjoern"
 )
-#: why gthread faces only a proxy on this machine by default
-_GTHREAD_PUBLIC = (
-    "gthread reads each request in a thread of a fixed pool (slow clients hold them all): it is for behind a "
-    "buffering proxy and binds loopback addresses only, not {host}, unless --allow-public-gthread"
-)
 
 
 # -- entry point ----------------------------------------------------------------
@@ -315,7 +307,6 @@ def serve(
     workers_lifetime: int | None = None,
     workers_max_rss: int | None = None,
     threads: int | None = None,
-    allow_public_gthread: bool = False,
 ) -> int:
     """Serve ``spec`` (``MODULE:APP``) until SIGTERM/SIGINT; return the exit
     code.  ``app``, when given, is ``load_app(spec)`` already done.
@@ -325,8 +316,7 @@ def serve(
     development server, also for an app whose own ``debug`` is on); ``reload``: this process exits with
     ``reloader.RESTART`` when a source file changes, for its parent
     (``reloader.run_with_reloader``) to start it again.  bjoern binds a
-    loopback ``host`` only, unless ``allow_public_bjoern``; gthread
-    likewise, unless ``allow_public_gthread``.
+    loopback ``host`` only, unless ``allow_public_bjoern``.
 
     Worker recycling: ``max_requests`` (plus up to ``max_requests_jitter``
     more, at random per worker, so workers do not all restart at once):
@@ -348,8 +338,6 @@ def serve(
         raise ServeError(f"--threads must be 1 or more, not {threads}")
     if server == "bjoern" and not allow_public_bjoern and not _is_loopback(host):
         raise ServeError(_BJOERN_PUBLIC.format(host=host))
-    if server == "gthread" and not allow_public_gthread and not _is_loopback(host):
-        raise ServeError(_GTHREAD_PUBLIC.format(host=host))
     problem = recycling_error(server, max_requests, max_requests_jitter, workers_lifetime, workers_max_rss, debug or reload)
     if problem is not None:
         raise problem

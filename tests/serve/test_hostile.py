@@ -16,10 +16,9 @@ hostile request is followed on the same connection by a sentinel request
 with ``Connection: close``, so reading to the end never waits on a
 keep-alive timer.
 
-bjoern is loopback-only (it is for benchmarking) and known to smuggle, and
-gthread is loopback-only (for behind a buffering proxy: slow clients hold
-its threads); their known failures are ``xfail(strict=True)``, so a server
-that stopped failing would show.  ``pytest -rA`` prints what each server answered per case
+bjoern is loopback-only (it is for benchmarking) and known to smuggle; its
+known failures are ``xfail(strict=True)``, so a bjoern that stopped failing
+would show.  ``pytest -rA`` prints what each server answered per case
 (the ``hostile:`` lines) to bring that table up to date.
 """
 
@@ -54,12 +53,7 @@ BJOERN_FAILS = {
     "pipelining-body": "bjoern answers only the last of the requests that arrive together",
 }
 
-#: what gthread (gunicorn 27.0.1, with fastdispatch's worker class) fails; xfail(strict=True) there
-GTHREAD_FAILS = {
-    "slowloris": ("a thread of the worker's pool reads each request's headers: 50 unfinished requests hold every "
-                  "thread, and another client waits in the queue behind them"),
-}
-KNOWN_FAILS = {"bjoern": BJOERN_FAILS, "gthread": GTHREAD_FAILS}
+KNOWN_FAILS = {"bjoern": BJOERN_FAILS}
 
 
 @pytest.fixture(scope="module", params=HOSTILE_SERVERS)
