@@ -1,17 +1,24 @@
-"""gunicorn's ``gthread`` worker for ``serve --server gthread``, with two
-things changed for clients that send malformed or stalled bodies (issue 16):
+"""gunicorn's ``gthread`` worker for ``serve --server gthread`` (gunicorn
+27+), with four things changed, each a failure of tests/serve
+(test_hostile.py, test_expect.py) on gunicorn's own worker (issue 16):
 
-- A read of the request waits at most ``DEFAULT_WORKER_DATA_TIMEOUT``
-  (gunicorn's own 5 s for a stalled client) for the next bytes (gunicorn
-  23, the last for Python 3.9, through 27).  gunicorn
+- A connection gets a thread of the pool only once its request's head
+  (request line and headers) has arrived whole; until then it waits in the
+  worker's poller, as gunicorn's own idle connections do, for at most
+  ``HEAD_TIMEOUT``.  gunicorn gives a thread to any connection that has sent
+  a byte, and the thread then reads the rest blocking: 50 clients sending
+  their headers slowly (slowloris) held every thread, and every other
+  client waited behind them.
+- A read of the body waits at most ``DEFAULT_WORKER_DATA_TIMEOUT``
+  (gunicorn's own 5 s for a stalled client) for the next bytes.  gunicorn
   reads on a blocking socket with no timeout, so a chunked body whose chunk
   line never ends (bare LF line ends) or whose chunk size announces more
-  than will ever come held a thread, and the client, for good.  Only reads
-  are bounded: a timeout on the socket itself would also bound ``sendall``
-  of a whole response (Python 3.5+ counts the timeout over the whole call),
-  cutting a large download to a slow client.  Now the read raises
-  ``TimeoutError`` (an ``OSError``), which the app's body stream turns into
-  a 400, or gunicorn into a closed connection.
+  than will ever come held a thread, and the client, for good.  Now the
+  read raises ``TimeoutError`` (an ``OSError``), which the app's body
+  stream turns into a 400, or gunicorn into a closed connection.  Only
+  reads are bounded: a timeout on the socket itself would also bound
+  ``sendall`` of a whole response (Python 3.5+ counts it over the whole
+  call), cutting a large download to a slow client.
 - gunicorn decodes a chunked body as the app reads it and raises its own
   ``ParseException`` (``InvalidChunkSize``, ``ChunkMissingTerminator``, ...)
   into the app, which is an unhandled exception there: a 500.  Here it is
@@ -21,13 +28,8 @@ things changed for clients that send malformed or stalled bodies (issue 16):
   body sends it (``servers._ContinueOnRead``, as on wsgiref), so a request
   refused from its headers (a 413, a 405) costs the client no upload.
 
-- A connection gets a thread of the pool only once its request's head
-  (request line and headers) has arrived whole; until then it waits in the
-  worker's poller, as gunicorn's own idle connections do, for at most
-  ``HEAD_TIMEOUT``.  gunicorn gives a thread to any connection that has sent
-  a byte, and the thread then reads the rest blocking: 50 clients sending
-  their headers slowly (slowloris) held every thread, and every other
-  client waited behind them.
+TLS (which ``serve`` does not configure) is left to gunicorn as it is: its
+bytes cannot be looked at for the end of a head.
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ from .servers import _ContinueOnRead
 
 __all__ = ["ThreadWorker"]
 
-#: how long a read waits for the client's next bytes: gunicorn 27's own bound
-#: for a stalled client; gunicorn 23 (Python 3.9's) has none, and gets the same 5 s
-DEFAULT_WORKER_DATA_TIMEOUT: float = getattr(gthread, "DEFAULT_WORKER_DATA_TIMEOUT", 5.0)
+#: how long a read waits for the client's next bytes: gunicorn's own bound
+#: for a stalled client
+DEFAULT_WORKER_DATA_TIMEOUT: float = gthread.DEFAULT_WORKER_DATA_TIMEOUT
 
 #: how long a connection may take to send its request's head (or, kept
 #: alive, the next one's) before it is closed; granian's is 30 s too
@@ -124,8 +126,7 @@ class _SocketWriter:
 
 class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
     """``gunicorn.workers.gthread.ThreadWorker`` (its loop, pool, keep-alive
-    and shutdown unchanged), with the bounded reads, the 400 and the 100 on
-    read above."""
+    and shutdown unchanged), with the four changes above."""
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,7 +142,7 @@ class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
     def enqueue_req(self, conn: t.Any) -> None:
         # every connection passes here before a thread reads from it (new,
         # kept alive, or deferred); TLS sockets are left as they are
-        if type(conn.sock) is socket.socket:
+        if type(conn.sock) is socket.socket and not self.cfg.is_ssl:
             conn.sock.__class__ = _BoundedReads
         if type(conn.sock) is _BoundedReads and not self._head_arrived(conn):
             self._wait_for_head(conn)
