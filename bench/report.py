@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """The whole benchmark, one command: router, in-process WSGI, HTTP, soak.
 
-    python bench/report.py [--quick]
+    python bench/report.py [--quick] [--steps router,inproc,http,soak] [--servers S,...]
+                           [--workers N,...] [--pipeline-depth N]
 
 Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
 ``bench/results.png`` (matplotlib chart).  Steps:
@@ -11,8 +12,11 @@ Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
 2. in-process us/request against Flask, Falcon and Bottle, interleaved
    rounds, ratios as the median of per-round ratios: ``bench_app.py --json``;
 3. HTTP requests/s with ``wrk`` for fastdispatch, Flask, Falcon and the bare
-   WSGI callable (``http_apps.py``), each on meinheld, granian and bjoern with
-   1 and 2 workers (bjoern: 1 only).  Each server is ``python -m
+   WSGI callable (``http_apps.py``), each on meinheld, granian, gunicorn's
+   gthread worker and bjoern with 1 and 2 workers (bjoern: 1 only), without
+   and with HTTP pipelining (``--pipeline-depth``, 16 as TechEmpower's
+   plaintext test: that many requests written together per connection;
+   bjoern, which answers only the last of them, is left out there).  Each server is ``python -m
    fastdispatch serve http_apps:<app>`` on a free port; once it accepts
    connections and answers a known path correctly, wrk warms it up (1 s) and
    then measures ``wrk -t1 -c32 -d3s`` (``--quick``: 2 s) with
@@ -24,7 +28,9 @@ Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
 4. a soak of ``examples.api:app`` on the default server (granian) with 2 workers
    (``soak.py``, 60 s as the issue asks; ``--quick``: 5 s).
 
-All ratios come from this one run.  Targets are printed as PASS/MISS; they do
+``--steps``, ``--servers`` and ``--workers`` run a part of it (a quick look
+at one server: ``--quick --steps http --servers gthread --workers 1``); the
+report then says what was left out.  All ratios come from this one run.  Targets are printed as PASS/MISS; they do
 not change the exit status (a failed step does: exit 1).
 """
 
@@ -56,8 +62,13 @@ from soak import stop_server as stop  # noqa: E402
 
 FRAMEWORKS = (("fastdispatch", "fastdispatch_app"), ("Flask", "flask_app"),
               ("Falcon", "falcon_app"), ("bare WSGI", "bare_app"))
-SERVERS = ("meinheld", "granian", "bjoern")
+SERVERS = ("meinheld", "granian", "gthread", "bjoern")
 WORKERS = (1, 2)
+STEPS = ("router", "inproc", "http", "soak")
+#: requests written together per connection in the pipelined runs (0: none)
+PIPELINE_DEPTH = 16
+#: servers left out of the pipelined runs, and why
+NO_PIPELINING = {"bjoern": "bjoern answers only the last of the requests that arrive together"}
 ROUTERS = ("CompiledRouter", "Werkzeug Map", "Falcon", "routrie", "autoroutes", "http-router")
 INPROC = ("fastdispatch", "fastdispatch (pure)", "Flask", "Falcon", "Bottle", "bare WSGI")
 PACKAGES = ("fastdispatch", "werkzeug", "flask", "falcon", "bottle", "routrie", "autoroutes", "http-router",
@@ -133,10 +144,10 @@ WRK_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+),
 WRK_TOTAL = re.compile(r"(\d+) requests in")
 
 
-def wrk(port, seconds, requests_file):
+def wrk(port, seconds, requests_file, depth=1):
     cmd = ["wrk", "-t1", "-c32", f"-d{seconds}s", "-s", str(BENCH / "lua" / "github.lua"),
            f"http://127.0.0.1:{port}"]
-    env = dict(os.environ, WRK_REQUESTS=str(requests_file))
+    env = dict(os.environ, WRK_REQUESTS=str(requests_file), WRK_PIPELINE=str(depth))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=seconds + 30)
     out = proc.stdout + proc.stderr
     m = WRK_RPS.search(out)
@@ -150,12 +161,12 @@ def wrk(port, seconds, requests_file):
             "socket_errors": sum(map(int, sock.groups())) if sock else 0}
 
 
-def http_run(server, workers, name, attr, env, tmp, requests_file, probe, seconds, warm):
+def http_run(server, workers, name, attr, env, tmp, requests_file, probe, seconds, warm, depth=1):
     """One server started, checked, warmed up and measured: wrk's figures, or {"error": ...}."""
     port = free_port()
     cmd = [PY, "-m", "fastdispatch", "serve", f"http_apps:{attr}", "--server", server,
            "--workers", str(workers), "--port", str(port), "--graceful-timeout", "2"]
-    logfile = Path(tmp) / f"server-{name.replace(' ', '_')}-{server}-{workers}.log"
+    logfile = Path(tmp) / f"server-{name.replace(' ', '_')}-{server}-{workers}-p{depth}.log"
     with open(logfile, "w") as lf:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=lf, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -164,15 +175,20 @@ def http_run(server, workers, name, attr, env, tmp, requests_file, probe, second
         problem = check_answer(port, *probe)
         if problem:
             raise RuntimeError(f"wrong answer: {problem}")
-        wrk(port, warm, requests_file)  # warm-up, discarded
-        return wrk(port, seconds, requests_file)
+        wrk(port, warm, requests_file, depth)  # warm-up, discarded
+        return wrk(port, seconds, requests_file, depth)
     except Exception as exc:  # noqa: BLE001 - reported in the table
         return {"error": str(exc)[:300]}
     finally:
         stop(proc)
 
 
-def http_bench(quick, tmp):
+def run_key(name, server, workers, depth):
+    """The results' key: pipelined runs get their depth appended."""
+    return f"{name}|{server}|{workers}" + (f"|p{depth}" if depth > 1 else "")
+
+
+def http_bench(quick, tmp, servers=SERVERS, workers_counts=WORKERS, pipeline_depth=PIPELINE_DEPTH):
     if shutil.which("wrk") is None:
         log("wrk is not installed: the HTTP benchmark is skipped.  Install it with: apt-get install wrk"
             " (or build it from https://github.com/wg/wrk)")
@@ -183,43 +199,48 @@ def http_bench(quick, tmp):
     seconds, warm, rounds = (2, 1, 1) if quick else (3, 1, 5)
     results = {}
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT)]))
-    for server in SERVERS:
-        for workers in WORKERS:
-            # The machines here are shared: throughput drifts by tens of per
-            # cent from one minute to the next.  The frameworks take turns,
-            # round after round, and each keeps its best round, so a ratio
-            # compares runs made under the same conditions.  Five rounds: with
-            # three, one lucky round of either side moved a ratio by 0.05.
-            for rnd in range(rounds):
-                for name, attr in FRAMEWORKS:
-                    key = f"{name}|{server}|{workers}"
-                    if server == "bjoern" and workers > 1:
-                        results[key] = {"skipped": "bjoern has no process manager: 1 worker only"}
-                        continue
-                    if "error" in results.get(key, {}):
-                        continue
-                    row = http_run(server, workers, name, attr, env, tmp, requests_file, probe, seconds, warm)
-                    if "error" in row:
-                        results[key] = row
-                        log(f"  {name:<13} {server:<9} {workers}: FAILED {row['error']}")
-                        continue
-                    got = row["rps"]
-                    best = results.get(key)
-                    row["round_rps"] = (best["round_rps"] if best is not None else []) + [got]
-                    if best is not None:
-                        # errors from every round count, not the best one's only
-                        row["non_2xx"] += best["non_2xx"]
-                        row["socket_errors"] += best["socket_errors"]
-                        if best["rps"] >= row["rps"]:
-                            row.update(rps=best["rps"], requests=best["requests"])
+    depths = (1, pipeline_depth) if pipeline_depth > 1 else (1,)
+    for server, workers, depth in ((s, w, d) for d in depths for s in servers for w in workers_counts):
+        # The machines here are shared: throughput drifts by tens of per
+        # cent from one minute to the next.  The frameworks take turns,
+        # round after round, and each keeps its best round, so a ratio
+        # compares runs made under the same conditions.  Five rounds: with
+        # three, one lucky round of either side moved a ratio by 0.05.
+        for rnd in range(rounds):
+            for name, attr in FRAMEWORKS:
+                key = run_key(name, server, workers, depth)
+                if server == "bjoern" and workers > 1:
+                    results[key] = {"skipped": "bjoern has no process manager: 1 worker only"}
+                    continue
+                if depth > 1 and server in NO_PIPELINING:
+                    results[key] = {"skipped": NO_PIPELINING[server]}
+                    continue
+                if "error" in results.get(key, {}):
+                    continue
+                row = http_run(server, workers, name, attr, env, tmp, requests_file, probe, seconds, warm, depth)
+                piped = f" pipelined x{depth}" if depth > 1 else ""
+                if "error" in row:
                     results[key] = row
-                    note = ""
-                    if row["non_2xx"] or row["socket_errors"]:
-                        note = f"  ({row['non_2xx']} non-2xx, {row['socket_errors']} socket errors)"
-                    log(f"  {name:<13} {server:<9} {workers} worker{'s' if workers > 1 else ' '}"
-                        f" round {rnd + 1}: {got:>10,.0f} req/s{note}")
+                    log(f"  {name:<13} {server:<9} {workers}{piped}: FAILED {row['error']}")
+                    continue
+                got = row["rps"]
+                best = results.get(key)
+                row["round_rps"] = (best["round_rps"] if best is not None else []) + [got]
+                if best is not None:
+                    # errors from every round count, not the best one's only
+                    row["non_2xx"] += best["non_2xx"]
+                    row["socket_errors"] += best["socket_errors"]
+                    if best["rps"] >= row["rps"]:
+                        row.update(rps=best["rps"], requests=best["requests"])
+                results[key] = row
+                note = ""
+                if row["non_2xx"] or row["socket_errors"]:
+                    note = f"  ({row['non_2xx']} non-2xx, {row['socket_errors']} socket errors)"
+                log(f"  {name:<13} {server:<9} {workers} worker{'s' if workers > 1 else ' '}{piped}"
+                    f" round {rnd + 1}: {got:>10,.0f} req/s{note}")
     return {"seconds": seconds, "warmup_seconds": warm, "rounds": rounds, "connections": 32, "threads": 1,
-            "distinct_requests": len(http_apps.requests()), "results": results}
+            "distinct_requests": len(http_apps.requests()), "results": results,
+            "servers": list(servers), "workers": list(workers_counts), "pipeline_depth": pipeline_depth if pipeline_depth > 1 else None}
 
 
 # -- step 4: soak -------------------------------------------------------------------------
@@ -273,7 +294,7 @@ def build_markdown(doc):
     L = []
     L.append("# fastdispatch benchmark results")
     L.append("")
-    L.append(f"Generated by `python bench/report.py{' --quick' if doc['quick'] else ''}` on {env['date']}"
+    L.append(f"Generated by `python bench/report.py{doc.get('args', ' --quick' if doc['quick'] else '')}` on {env['date']}"
              f" ({doc['elapsed_s']:.0f} s).  All ratios are from this one run.")
     L.append("")
     L.append("| machine | |")
@@ -287,6 +308,11 @@ def build_markdown(doc):
     L.append("Route table everywhere: the GitHub API, 203 routes (`tests/data/routes.json`, apps from `bench/apps.py`).")
     L.append("")
     targets = []
+    skipped = doc.get("skipped", ())
+
+    def absent(step, why):
+        """The line for a step with no figures: left out by --steps, or why not."""
+        return f"_not run this time (`--steps` without {step})._" if step in skipped else why
 
     # router
     L.append("## Router: ns per match (uncached)")
@@ -311,7 +337,7 @@ def build_markdown(doc):
             if c.get("measured") is not None:
                 targets.append((c["target"], c["measured"], c["pass"], "router"))
     else:
-        L.append("_router benchmark failed; see the console output._")
+        L.append(absent("router", "_router benchmark failed; see the console output._"))
         L.append("")
 
     # in-process
@@ -346,7 +372,7 @@ def build_markdown(doc):
             if c.get("measured") is not None:
                 targets.append((c["target"], c["measured"], c["pass"], "in-process"))
     else:
-        L.append("_in-process benchmark failed; see the console output._")
+        L.append(absent("inproc", "_in-process benchmark failed; see the console output._"))
         L.append("")
 
     # HTTP
@@ -359,11 +385,12 @@ def build_markdown(doc):
                  f" frameworks take turns (throughput here drifts by tens of per cent from minute to minute); the script cycles through {http['distinct_requests']:,}"
                  " distinct GitHub-API requests (ids vary, all methods of the table).  Server:"
                  " `python -m fastdispatch serve http_apps:<app> --server S --workers N` (2 workers on meinheld:"
-                 " gunicorn's arbiter with meinheld workers).  wrk and the server share the machine's CPUs.")
+                 " gunicorn's arbiter with meinheld workers; gthread: gunicorn's arbiter with its gthread worker,"
+                 " 4 threads each).  wrk and the server share the machine's CPUs.")
         L.append("")
-        combos = [(s, w) for s in SERVERS for w in WORKERS]
-        L.append("| framework | " + " | ".join(f"{s} x{w}" for s, w in combos) + " |")
-        L.append("|---|" + "---:|" * len(combos))
+        servers, workers_counts = http.get("servers", SERVERS), http.get("workers", WORKERS)
+        combos = [(s, w) for s in servers for w in workers_counts]
+        depth = http.get("pipeline_depth")
 
         def cell(r):
             if "rps" in r:
@@ -375,32 +402,38 @@ def build_markdown(doc):
                 return "unsupported"
             return "failed"
 
-        for name, _ in FRAMEWORKS:
-            L.append(f"| {name} | " + " | ".join(cell(res.get(f"{name}|{s}|{w}", {})) for s, w in combos) + " |")
+        def rps(name, s, w, d=1):
+            return res.get(run_key(name, s, w, d), {}).get("rps")
 
-        def rps(name, s, w):
-            return res.get(f"{name}|{s}|{w}", {}).get("rps")
-
-        def paired(name, other, s, w):
+        def paired(name, other, s, w, d=1):
             """The median, over rounds, of name's req/s over other's in the same
             round: the two ran back to back, under the same load of the machine."""
-            a = res.get(f"{name}|{s}|{w}", {}).get("round_rps")
-            b = res.get(f"{other}|{s}|{w}", {}).get("round_rps")
+            a = res.get(run_key(name, s, w, d), {}).get("round_rps")
+            b = res.get(run_key(other, s, w, d), {}).get("round_rps")
             if not a or not b or len(a) != len(b):
                 return None
             return statistics.median(x / y for x, y in zip(a, b))
 
-        for label, other in (("fastdispatch / bare WSGI", "bare WSGI"), ("fastdispatch / Flask", "Flask"),
-                             ("fastdispatch / Falcon", "Falcon")):
-            vals, medians = [], []
-            for s, w in combos:
-                a, b = rps("fastdispatch", s, w), rps(other, s, w)
-                vals.append(f"{a / b:.2f}x" if a and b else "-")
-                m = paired("fastdispatch", other, s, w)
-                medians.append("-" if m is None else f"{m:.2f}x")
-            L.append(f"| _{label}_ (best rounds) | " + " | ".join(vals) + " |")
-            L.append(f"| _{label}_ (median of rounds) | " + " | ".join(medians) + " |")
-        L.append("")
+        for d in (1, depth) if depth else (1,):
+            if d > 1:
+                L.append(f"Pipelined, {d} requests written together per connection (`WRK_PIPELINE={d}`, as"
+                         " TechEmpower's plaintext test), otherwise the same:")
+                L.append("")
+            L.append("| framework | " + " | ".join(f"{s} x{w}" for s, w in combos) + " |")
+            L.append("|---|" + "---:|" * len(combos))
+            for name, _ in FRAMEWORKS:
+                L.append(f"| {name} | " + " | ".join(cell(res.get(run_key(name, s, w, d), {})) for s, w in combos) + " |")
+            for label, other in (("fastdispatch / bare WSGI", "bare WSGI"), ("fastdispatch / Flask", "Flask"),
+                                 ("fastdispatch / Falcon", "Falcon")):
+                vals, medians = [], []
+                for s, w in combos:
+                    a, b = rps("fastdispatch", s, w, d), rps(other, s, w, d)
+                    vals.append(f"{a / b:.2f}x" if a and b else "-")
+                    m = paired("fastdispatch", other, s, w, d)
+                    medians.append("-" if m is None else f"{m:.2f}x")
+                L.append(f"| _{label}_ (best rounds) | " + " | ".join(vals) + " |")
+                L.append(f"| _{label}_ (median of rounds) | " + " | ".join(medians) + " |")
+            L.append("")
         L.append("Ratios two ways: the best rounds' figures divided, and the median over rounds of each"
                  " round's own ratio (the two frameworks ran back to back in it).  The second holds still"
                  " from run to run on this shared machine, where the first swings by 0.1 with one lucky"
@@ -408,13 +441,16 @@ def build_markdown(doc):
         L.append("")
         notes = sorted({r["skipped"] for r in res.values() if "skipped" in r})
         for n in notes:
-            L.append(f"- unsupported: {n} (`--workers 2` is refused by the CLI).")
+            L.append(f"- unsupported: {n}" + (" (`--workers 2` is refused by the CLI)." if "1 worker only" in n else "."))
+        left_out = [x for x in SERVERS if x not in servers] + [f"{w} workers" for w in WORKERS if w not in workers_counts]
+        if left_out:
+            L.append(f"- not run this time (`--servers`/`--workers`): {', '.join(left_out)}.")
         for key, r in res.items():
             if "error" in r:
-                L.append(f"- failed: {key.replace('|', ' on ', 1).replace('|', ' x')}: {r['error']}")
+                L.append(f"- failed: {key.replace('|', ' on ', 1).replace('|', ' x', 1).replace('|p', ' pipelined x')}: {r['error']}")
         L.append("")
         # targets on meinheld
-        for w in WORKERS:
+        for w in workers_counts:
             vs_bare, vs_flask = paired("fastdispatch", "bare WSGI", "meinheld", w), paired("fastdispatch", "Flask", "meinheld", w)
             if vs_bare is not None:
                 targets.append((f"HTTP meinheld x{w}: fastdispatch >= 0.9x bare WSGI (median of rounds)", vs_bare, vs_bare >= 0.9, "http"))
@@ -423,8 +459,8 @@ def build_markdown(doc):
         # fastest server
         L.append("Fastest server for fastdispatch:")
         L.append("")
-        for w in WORKERS:
-            ranked = sorted(((rps("fastdispatch", s, w), s) for s in SERVERS if rps("fastdispatch", s, w)), reverse=True)
+        for w in workers_counts:
+            ranked = sorted(((rps("fastdispatch", s, w), s) for s in servers if rps("fastdispatch", s, w)), reverse=True)
             if not ranked:
                 continue
             best, name = ranked[0]
@@ -434,7 +470,7 @@ def build_markdown(doc):
             doc.setdefault("fastest", {})[w] = name
         L.append("")
     else:
-        L.append("_wrk is not installed: skipped.  Install it with `apt-get install wrk`._")
+        L.append(absent("http", "_wrk is not installed: skipped.  Install it with `apt-get install wrk`._"))
         L.append("")
 
     # soak
@@ -470,7 +506,7 @@ def build_markdown(doc):
         targets.append(("soak: 0 unexpected statuses, 0 socket errors, same workers; measured: worker RSS growth % (< 10)",
                         rss["growth_pct"], soak["passed"], "soak"))
     else:
-        L.append("_soak failed to run; see the console output._")
+        L.append(absent("soak", "_soak failed to run; see the console output._"))
         L.append("")
 
     L.append("## Targets")
@@ -525,7 +561,8 @@ def chart(doc, path):
     ax = axes[2]
     if doc["http"]:
         res = doc["http"]["results"]
-        combos = [(s, w) for s in SERVERS for w in WORKERS if not (s == "bjoern" and w > 1)]
+        combos = [(s, w) for s in doc["http"].get("servers", SERVERS) for w in doc["http"].get("workers", WORKERS)
+                  if not (s == "bjoern" and w > 1)]
         width = 0.8 / len(FRAMEWORKS)
         colors = {"fastdispatch": hl, "Flask": "#1f77b4", "Falcon": "#2ca02c", "bare WSGI": "#7f7f7f"}
         for i, (name, _) in enumerate(FRAMEWORKS):
@@ -548,10 +585,31 @@ def chart(doc, path):
     return True
 
 
+def _choices(allowed):
+    """An argparse type: a comma-separated list of ``allowed`` names, in ``allowed``'s order."""
+
+    def parse(text):
+        names = [n.strip() for n in text.split(",") if n.strip()]
+        wrong = [n for n in names if n not in allowed]
+        if wrong or not names:
+            raise argparse.ArgumentTypeError(f"choose from {','.join(allowed)}, not {text!r}")
+        return tuple(n for n in allowed if n in names)
+
+    return parse
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (about 2 minutes instead of about 5)")
     parser.add_argument("--out", default=str(BENCH), help="directory for results.md and results.png (default: bench/)")
+    parser.add_argument("--steps", default=",".join(STEPS), type=_choices(STEPS),
+                        help=f"the steps to run, comma-separated (default: all: {','.join(STEPS)})")
+    parser.add_argument("--servers", default=",".join(SERVERS), type=_choices(SERVERS),
+                        help=f"HTTP step: the servers (default: {','.join(SERVERS)})")
+    parser.add_argument("--workers", default=",".join(map(str, WORKERS)), type=_choices(tuple(map(str, WORKERS))),
+                        help=f"HTTP step: the worker counts (default: {','.join(map(str, WORKERS))})")
+    parser.add_argument("--pipeline-depth", type=int, default=PIPELINE_DEPTH, metavar="N",
+                        help=f"HTTP step: also measure with N pipelined requests per connection; 0 or 1: not (default: {PIPELINE_DEPTH})")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     out = Path(args.out)
@@ -561,18 +619,26 @@ def main(argv=None):
     log(f"fastdispatch benchmark{' (quick)' if args.quick else ''}: {env['implementation']} {env['python']},"
         f" {env['cpu']}, {env['cpus']} CPUs")
     failed = []
+    skipped = [step for step in STEPS if step not in args.steps]
+    router = inproc = http = soak = None
     with tempfile.TemporaryDirectory(prefix="fastdispatch-bench-") as tmp:
-        log("\n[1/4] router")
-        router = run_json_bench("bench_router.py", args.quick, tmp)
-        log("\n[2/4] in-process WSGI")
-        inproc = run_json_bench("bench_app.py", args.quick, tmp)
-        log("\n[3/4] HTTP (wrk)")
-        http = http_bench(args.quick, tmp)
-        log("\n[4/4] soak")
-        soak = run_soak(args.quick, tmp)
-    failed += [n for n, d in (("router", router), ("in-process", inproc), ("soak", soak)) if d is None]
+        if "router" in args.steps:
+            log("\n[1/4] router")
+            router = run_json_bench("bench_router.py", args.quick, tmp)
+        if "inproc" in args.steps:
+            log("\n[2/4] in-process WSGI")
+            inproc = run_json_bench("bench_app.py", args.quick, tmp)
+        if "http" in args.steps:
+            log("\n[3/4] HTTP (wrk)")
+            http = http_bench(args.quick, tmp, args.servers, tuple(int(w) for w in args.workers), args.pipeline_depth)
+        if "soak" in args.steps:
+            log("\n[4/4] soak")
+            soak = run_soak(args.quick, tmp)
+    failed += [n for n, step, d in (("router", "router", router), ("in-process", "inproc", inproc), ("soak", "soak", soak))
+               if d is None and step not in skipped]
     doc = {"quick": args.quick, "environment": env, "router": router, "inproc": inproc, "http": http, "soak": soak,
-           "elapsed_s": time.perf_counter() - started}
+           "elapsed_s": time.perf_counter() - started, "skipped": skipped,
+           "args": "".join(f" {a}" for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("--out"))}
     md = build_markdown(doc)
     (out / "results.md").write_text(md)
     has_chart = chart(doc, out / "results.png")

@@ -1,7 +1,7 @@
 """The ``fastdispatch`` command (also ``python -m fastdispatch``).
 
     fastdispatch serve MODULE:APP [--host H] [--port P] [--workers N]
-                                  [--server granian|meinheld|bjoern|wsgiref]
+                                  [--server granian|meinheld|gthread|bjoern|wsgiref] [--threads N]
                                   [--access-log] [--keep-alive S] [--graceful-timeout S]
                                   [--max-requests N [--max-requests-jitter N]]
                                   [--workers-lifetime S] [--workers-max-rss MIB]
@@ -31,7 +31,7 @@ from . import __version__
 from .cli_commands import FlaskGroup, format_routes, routes_command, run_command, shell_command
 from .cli_discovery import NoAppException, ScriptInfo
 from .cli_groups import AppGroup, FlaskCliRunner, pass_script_info, with_appcontext
-from .servers import DEFAULT_SERVER, DEVELOPMENT_SERVER, SERVERS, ServeError, load_app
+from .servers import DEFAULT_SERVER, DEVELOPMENT_SERVER, GTHREAD_THREADS, SERVERS, ServeError, load_app
 
 __all__ = [
     "main",
@@ -110,25 +110,28 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", "-p", type=_port, default=8000, help="port (default: %(default)s)")
     serve.add_argument("--workers", "-w", type=_count, default=1, metavar="N",
                        help="worker processes (default: 1); granian runs them under its own manager, meinheld "
-                            "under gunicorn's arbiter; bjoern and wsgiref take 1 only")
+                            "under gunicorn's arbiter (gthread always); bjoern and wsgiref take 1 only")
     serve.add_argument("--server", "-s", default=None, metavar="NAME",
                        help=f"one of {', '.join(SERVERS)} (default: {DEFAULT_SERVER}, or {DEVELOPMENT_SERVER} with "
-                            f"--debug or --reload; wsgiref is for development, bjoern for benchmarking)")
+                            f"--debug or --reload; gthread is gunicorn's threaded worker; wsgiref is for development, "
+                            "bjoern for benchmarking)")
+    serve.add_argument("--threads", type=_count, default=None, metavar="N",
+                       help=f"threads per worker, gthread only (default: {GTHREAD_THREADS})")
     serve.add_argument("--access-log", action="store_true",
                        help="log each request on stdout, in the combined log format (the Common Log Format, then "
                             "referer and user agent), the same on every server (off by default)")
     serve.add_argument("--keep-alive", type=_count, default=5, metavar="SECONDS",
-                       help="how long an idle keep-alive connection is kept, meinheld (and under gunicorn) "
+                       help="how long an idle keep-alive connection is kept, meinheld (also under gunicorn) and gthread "
                             "only; 0: no keep-alive (default: %(default)s)")
     serve.add_argument("--graceful-timeout", type=_count, default=30, metavar="SECONDS",
                        help="on SIGTERM, how long requests in progress may take to finish "
                             "(gunicorn, granian, bjoern, wsgiref; meinheld itself allows about 1 s; default: %(default)s)")
     serve.epilog = ("SIGTERM: stop accepting, finish the requests in progress, exit 0. SIGHUP (meinheld under gunicorn, "
-                    "granian): graceful reload: new workers, which import the app's source as it is now, replace the "
+                    "gthread, granian): graceful reload: new workers, which import the app's source as it is now, replace the "
                     "old ones once started; no request is lost.")
     serve.add_argument("--max-requests", type=_count, default=0, metavar="N",
-                       help="worker recycling, meinheld: a worker that has served N requests finishes them and is "
-                            "replaced (under gunicorn's arbiter, for 1 worker too); 0: never (default)")
+                       help="worker recycling, meinheld and gthread: a worker that has served N requests finishes "
+                            "them and is replaced (under gunicorn's arbiter, for 1 worker too); 0: never (default)")
     serve.add_argument("--max-requests-jitter", type=_count, default=0, metavar="N",
                        help="add 0 to N (at random, per worker) to --max-requests, so workers do not restart together")
     serve.add_argument("--workers-lifetime", type=_count, default=None, metavar="SECONDS",
@@ -237,6 +240,7 @@ def _run_parser(args: list[str]) -> int:
             max_requests_jitter=parsed.max_requests_jitter,
             workers_lifetime=parsed.workers_lifetime,
             workers_max_rss=parsed.workers_max_rss,
+            threads=parsed.threads,
         )
     except ServeError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -1,8 +1,9 @@
-"""Serving a WSGI app: granian (the default), meinheld, bjoern, or wsgiref.
+"""Serving a WSGI app: granian (the default), meinheld, gunicorn's gthread
+worker, bjoern, or wsgiref.
 
 Several workers are run by an existing process manager, never by one of
-ours: gunicorn's arbiter with meinheld's gunicorn worker for meinheld, and
-granian's own.  Those replace a crashed worker and, on SIGTERM, stop
+ours: gunicorn's arbiter with meinheld's gunicorn worker for meinheld (and
+with gunicorn's own ``gthread`` worker for gthread), and granian's own.  Those replace a crashed worker and, on SIGTERM, stop
 accepting, let the workers finish what they have, and exit 0.
 
 ============  ==============================================================
@@ -22,6 +23,18 @@ accepting, let the workers finish what they have, and exit 0.
               ``wsgi.input_terminated`` (chunked bodies; see below).  It
               calls the app before the body arrives and sends ``100
               Continue`` on the app's first read of it.
+``gthread``   gunicorn's arbiter with its ``gthread`` worker (threads per
+              worker: ``threads``), for 1 worker too; the same code path
+              as meinheld's N workers (``_serve_gunicorn``).  The worker
+              class is ``gthread_worker.ThreadWorker``, which gives a
+              thread only to a request whose head has arrived (slow
+              clients held every thread), bounds reads in time, and makes
+              a malformed chunked body a 400, not a 500 (issue 16).
+              gunicorn 27 or later (``GTHREAD_GUNICORN``).  It calls the
+              app before reading the body, so the app's 413 comes from the
+              headers; the worker class sends ``100 Continue`` on the
+              app's first read of the body.  Recycling: ``max_requests``
+              (gunicorn's own count).
 ``bjoern``    For benchmarking: loopback addresses only, unless
               ``allow_public_bjoern`` (``--allow-public-bjoern``): its parser
               (nodejs/http-parser, unmaintained) smuggles requests (issue
@@ -42,7 +55,7 @@ stdout, in the combined log format on every server (meinheld's and
 gunicorn's own; ``_AccessLog`` for the others).  SIGHUP reloads gracefully
 where the manager does: gunicorn's arbiter and granian's start new workers,
 which import the app's own source afresh, and stop the old ones once the
-new are up.  Worker recycling: ``max_requests`` (meinheld, under gunicorn),
+new are up.  Worker recycling: ``max_requests`` (meinheld under gunicorn, gthread),
 ``workers_lifetime``/``workers_max_rss`` (granian).  Problems a user can fix (bad
 ``MODULE:APP``, unknown or missing server, a port in use) raise
 ``ServeError``: one line, and the exit code to use.
@@ -63,7 +76,7 @@ import typing as t
 
 __all__ = ["SERVERS", "DEFAULT_SERVER", "DEVELOPMENT_SERVER", "choose_server", "ServeError", "load_app", "check_port", "serve", "development_error", "debugged_app"]
 
-SERVERS = ("meinheld", "granian", "bjoern", "wsgiref")
+SERVERS = ("meinheld", "granian", "gthread", "bjoern", "wsgiref")
 #: The safe one (docs/serving.md, "Choosing a server"): it refuses every
 #: over-limit body from its headers and its 413 reaches the client, it has
 #: no FAIL in tests/serve/test_hostile.py, it is maintained and installs
@@ -83,6 +96,7 @@ EXIT_RUNTIME = 1
 _INSTALL = {
     "meinheld": "pip install greenlet && pip install --no-deps meinheld  (PyPI's leaks 1 KiB a 413; patched: scripts/install_servers.sh PYTHON)",
     "gunicorn": "pip install gunicorn  (or: scripts/install_servers.sh PYTHON)",
+    "gthread": "pip install 'gunicorn>=27'  (or: scripts/install_servers.sh PYTHON)",
     "granian": "pip install 'fastdispatch[granian]'  (or: scripts/install_servers.sh PYTHON)",
     "bjoern": "apt-get install libev-dev && pip install bjoern  (or: scripts/install_servers.sh PYTHON)",
 }
@@ -114,8 +128,9 @@ def development_error(server: str, workers: int, debug: bool, reload: bool) -> S
     if not (debug or reload):
         return None
     what = " and ".join(name for name, on in (("--debug", debug), ("--reload", reload)) if on)
-    if server == "granian":
-        return ServeError(f"{what}: granian serves from worker processes of its own; use --server wsgiref, meinheld or bjoern")
+    if server in ("granian", "gthread"):
+        whose = "its own" if server == "granian" else "gunicorn's arbiter, even for one"
+        return ServeError(f"{what}: {server} serves from worker processes of {whose}; use --server wsgiref, meinheld or bjoern")
     if workers > 1:
         return ServeError(f"{what}: one process only, not --workers {workers}")
     return None
@@ -311,6 +326,7 @@ def serve(
     max_requests_jitter: int = 0,
     workers_lifetime: int | None = None,
     workers_max_rss: int | None = None,
+    threads: int | None = None,
 ) -> int:
     """Serve ``spec`` (``MODULE:APP``) until SIGTERM/SIGINT; return the exit
     code.  ``app``, when given, is ``load_app(spec)`` already done.
@@ -328,7 +344,8 @@ def serve(
     meinheld, run under gunicorn's arbiter even for one worker, since a
     worker that stops needs a manager to start the next.  granian counts
     no requests: ``workers_lifetime`` (seconds, 60 or more) and
-    ``workers_max_rss`` (MiB) are its equivalents."""
+    ``workers_max_rss`` (MiB) are its equivalents.  ``threads``: per
+    worker, gthread's only (None: ``GTHREAD_THREADS``)."""
     server = choose_server(server, debug, reload)
     if server not in SERVERS:
         raise ServeError(f"unknown server {server!r} (choose from {', '.join(SERVERS)})")
@@ -337,6 +354,10 @@ def serve(
     if server in ("bjoern", "wsgiref") and workers > 1:
         why = "bjoern has no process manager" if server == "bjoern" else "wsgiref is a single-process development server"
         raise ServeError(f"{why}: --workers {workers} is not supported (use --server meinheld or --server granian for several workers)")
+    if threads is not None and server != "gthread":
+        raise ServeError(f"--threads is gthread's (--server gthread), not {server}'s")
+    if threads is not None and threads < 1:
+        raise ServeError(f"--threads must be 1 or more, not {threads}")
     if server == "bjoern" and not allow_public_bjoern and not _is_loopback(host):
         raise ServeError(_BJOERN_PUBLIC.format(host=host))
     problem = recycling_error(server, max_requests, max_requests_jitter, workers_lifetime, workers_max_rss, debug or reload)
@@ -365,6 +386,9 @@ def serve(
         _require("meinheld.server", "meinheld")
         if workers > 1 or max_requests:
             _require("gunicorn")
+    elif server == "gthread":
+        _require("gunicorn.workers.gthread", "gthread")
+        _require_gthread_version()
     else:
         _require({"granian": "granian", "bjoern": "bjoern", "wsgiref": "wsgiref.simple_server"}[server], server)
     check_port(host, port)
@@ -377,6 +401,10 @@ def serve(
             return _serve_meinheld(app, host, port, access_log, keep_alive, body_limit)
         return _serve_gunicorn(app, host, port, workers, access_log, keep_alive, graceful_timeout, body_limit,
                                spec=spec, own_modules=own, max_requests=max_requests, max_requests_jitter=max_requests_jitter)
+    if server == "gthread":
+        return _serve_gunicorn(app, host, port, workers, access_log, keep_alive, graceful_timeout, body_limit,
+                               spec=spec, own_modules=own, max_requests=max_requests, max_requests_jitter=max_requests_jitter,
+                               threads=threads or GTHREAD_THREADS)
     if server == "granian":
         os.environ[_OWN_MODULES_ENV] = ",".join(sorted(own))
         return _serve_granian(spec, host, port, workers, access_log, graceful_timeout, workers_lifetime, workers_max_rss)
@@ -397,12 +425,12 @@ def recycling_error(
     if max_requests:
         if server == "granian":
             return ServeError("--max-requests: granian counts no requests; use --workers-lifetime SECONDS or --workers-max-rss MIB")
-        if server != "meinheld":
+        if server not in ("meinheld", "gthread"):
             return ServeError(f"--max-requests: {server} has no process manager to start the next worker (use --server meinheld)")
     if lifetime is not None or max_rss is not None:
         what = "--workers-lifetime" if lifetime is not None else "--workers-max-rss"
         if server != "granian":
-            hint = " (meinheld: --max-requests N)" if server == "meinheld" else ""
+            hint = f" ({server}: --max-requests N)" if server in ("meinheld", "gthread") else ""
             return ServeError(f"{what} is granian's (--server granian){hint}")
         if lifetime is not None and lifetime < 60:
             return ServeError(f"--workers-lifetime must be 60 seconds or more (granian's minimum), not {lifetime}")
@@ -613,14 +641,23 @@ def _meinheld_worker_class() -> type:
 def _serve_gunicorn(
     app: t.Callable[..., t.Any], host: str, port: int, workers: int, access_log: bool, keep_alive: int, graceful_timeout: int,
     body_limit: int | None = None, spec: str | None = None, own_modules: t.Collection[str] = (),
-    max_requests: int = 0, max_requests_jitter: int = 0,
+    max_requests: int = 0, max_requests_jitter: int = 0, threads: int = 0,
 ) -> int:
+    """gunicorn's arbiter over meinheld's workers, or (``threads``, 1 or
+    more) over gunicorn's own ``gthread`` workers with that many threads
+    each: one configuration, so both reload, recycle and log alike."""
     from gunicorn.app.base import BaseApplication
 
-    _limit_meinheld(body_limit)  # (set in the arbiter: the forked workers inherit it)
+    meinheld = not threads
+    if meinheld:
+        _limit_meinheld(body_limit)  # (set in the arbiter: the forked workers inherit it)
 
-    worker_class = _meinheld_worker_class()
+    if meinheld:
+        worker_class = _meinheld_worker_class()
+    else:
+        from .gthread_worker import ThreadWorker as worker_class  # gunicorn's, reads bounded
     options: dict[str, t.Any] = {
+        "threads": threads or None,
         "bind": _fmt(host, port),
         "workers": workers,
         "worker_class": worker_class,
@@ -657,15 +694,39 @@ def _serve_gunicorn(
             except ServeError as exc:
                 print(f"fastdispatch: worker {os.getpid()}: {exc}; serving the code loaded at start", file=sys.stderr, flush=True)
                 return app
-            _limit_meinheld(_max_content_length(fresh))
+            if meinheld:
+                _limit_meinheld(_max_content_length(fresh))
             return fresh
 
     detail = f", keep-alive {keep_alive}s" if keep_alive else ", no keep-alive"
     if max_requests:
         detail += f", recycled after {max_requests}" + (f"-{max_requests + max_requests_jitter}" if max_requests_jitter else "") + " requests"
-    _announce("meinheld under gunicorn", host, port, workers, detail + "; SIGHUP reloads")
+    if not meinheld:
+        detail = f", {threads} thread{'s' if threads > 1 else ''} each" + detail
+    _announce("meinheld under gunicorn" if meinheld else "gunicorn gthread", host, port, workers, detail + "; SIGHUP reloads")
     Application().run()  # the arbiter: exits through sys.exit (0 after SIGTERM)
     return 0
+
+
+#: the first gunicorn whose gthread worker passes tests/serve: 24-26 answer
+#: only the first of pipelined requests; 23 (the last for Python 3.9) also
+#: resets connections a recycled or reloaded worker had accepted
+GTHREAD_GUNICORN = (27,)
+
+
+def _require_gthread_version() -> None:
+    import gunicorn
+
+    if _version(gunicorn.__version__) < GTHREAD_GUNICORN:
+        least = ".".join(map(str, GTHREAD_GUNICORN))
+        raise ServeError(f"gthread needs gunicorn {least} or later, not {gunicorn.__version__} (before {least} its gthread "
+                         f"worker drops pipelined requests); install it with: pip install 'gunicorn>={least}' (Python 3.10+)")
+
+
+#: gthread's threads per worker when --threads is not given: gunicorn's own
+#: default is 1, a sync worker with keep-alive, where one slow request holds
+#: up every other on the worker.
+GTHREAD_THREADS = 4
 
 
 # -- granian ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the HTTP servers `fastdispatch serve` runs on into PYTHON's environment:
-#   greenlet (current), meinheld (--no-deps), gunicorn, granian, and bjoern (optional).
+#   greenlet (current), meinheld (--no-deps), gunicorn (27+ on Python 3.10+, for
+#   serve --server gthread), granian, and bjoern (optional).
 # Idempotent and quiet: a package that already imports is left alone.
 #
 #   scripts/install_servers.sh .venv/bin/python
@@ -94,7 +95,16 @@ PATCH
     pip_install --no-deps --no-cache-dir "$src"
     has meinheld.server || { say "meinheld was built but does not import"; exit 1; }
 }
-install_gunicorn() { has gunicorn || pip_install 'gunicorn>=22'; }
+install_gunicorn() {
+    if "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+        # serve --server gthread needs gunicorn 27 (before it, the gthread
+        # worker drops pipelined requests): an older one is upgraded
+        "$PY" -c 'import sys, gunicorn; sys.exit(int(gunicorn.__version__.split(".")[0]) < 27)' >/dev/null 2>&1 \
+            || pip_install 'gunicorn>=27'
+    else
+        has gunicorn || pip_install 'gunicorn>=22'  # 23, the last for Python 3.9: no gthread there
+    fi
+}
 install_granian() { has granian || pip_install 'granian>=2'; }
 
 try meinheld install_meinheld

@@ -7,9 +7,15 @@
 -- vary), shuffled.  Its file is $WRK_REQUESTS, or bench/lua/github_requests.txt
 -- relative to the current directory.  Each wrk thread starts at a different
 -- offset so threads do not send the same path at the same time.
+--
+-- $WRK_PIPELINE (default 1): HTTP pipelining, that many requests (the next
+-- ones of the list) written together on a connection before their responses
+-- are read, as TechEmpower's plaintext test does with 16.  wrk takes the
+-- depth from the number of requests in what request() returns.
 
 local requests = {}
 local counter = 1
+local depth = 1
 
 function init(args)
   local file = os.getenv("WRK_REQUESTS") or "bench/lua/github_requests.txt"
@@ -22,10 +28,22 @@ function init(args)
   end
   f:close()
   assert(#requests > 0, "no requests in " .. file)
+  depth = tonumber(os.getenv("WRK_PIPELINE") or "1") or 1
   counter = (math.random(#requests) - 1)
 end
 
-function request()
+local function next_request()
   counter = counter % #requests + 1
   return requests[counter]
+end
+
+function request()
+  if depth <= 1 then
+    return next_request()
+  end
+  local batch = {}
+  for i = 1, depth do
+    batch[i] = next_request()
+  end
+  return table.concat(batch)
 end

@@ -1,9 +1,10 @@
 """Real servers in subprocesses, and a raw-socket HTTP/1.1 client.
 
 granian (the default), meinheld and gunicorn (for several meinheld
-workers) are what `make test` installs (scripts/install_servers.sh): their
-tests fail when one is missing, unless FASTDISPATCH_NO_SERVERS=1.  bjoern is
-optional: skipped when not installed.  wsgiref is always there.
+workers and for gthread) are what `make test` installs
+(scripts/install_servers.sh): their tests fail when one is missing, unless
+FASTDISPATCH_NO_SERVERS=1.  bjoern is optional: skipped when not installed.
+wsgiref is always there.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 APP = "examples.api:app"
 NO_SERVERS = os.environ.get("FASTDISPATCH_NO_SERVERS", "") not in ("", "0")
-REQUIRED = {"granian": ("granian",), "meinheld": ("meinheld.server",), "gunicorn": ("gunicorn", "meinheld.server")}
+REQUIRED = {"granian": ("granian",), "meinheld": ("meinheld.server",), "gunicorn": ("gunicorn", "meinheld.server"), "gthread": ("gunicorn",)}
 OPTIONAL = {"bjoern": "bjoern"}
-SERVERS = ["meinheld", "granian", "bjoern", "wsgiref"]
+SERVERS = ["meinheld", "granian", "gthread", "bjoern", "wsgiref"]
 
 # These tests serve the checkout's examples/ over loopback with POSIX
 # signals and /proc: a copy of tests/ run elsewhere (the wheel and sdist
@@ -58,6 +59,13 @@ def need(name: str) -> None:
             pytest.fail(f"{', '.join(missing)} not installed: run scripts/install_servers.sh {sys.executable} (or set FASTDISPATCH_NO_SERVERS=1)")
     elif name in OPTIONAL and not _installed(OPTIONAL[name]):
         pytest.skip(f"{name} not installed (optional)")
+    if name == "gthread":
+        from fastdispatch.servers import GTHREAD_GUNICORN, _version
+        from importlib.metadata import version
+
+        if _version(version("gunicorn")) < GTHREAD_GUNICORN:
+            # (Python 3.9 gets gunicorn 23; serve refuses it, tested in test_cli)
+            pytest.skip(f"gthread needs gunicorn {GTHREAD_GUNICORN[0]}+, not {version('gunicorn')}")
 
 
 def free_port() -> int:

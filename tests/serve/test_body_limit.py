@@ -2,9 +2,10 @@
 MAX_CONTENT_LENGTH (examples.api: 64 KiB) gets a 413 without the client
 sending a byte of body.  meinheld is given the app's limit plus 1 MiB
 (``set_max_content_length``, servers.MEINHELD_READ_MARGIN): left at its own
-16 MiB it would wait for, and spool, the whole body first.  (A bounded wait:
-the client's timeout.)  Within the margin it reads the body and the app's
-413 follows, on a connection that serves the next request."""
+16 MiB it would wait for, and spool, the whole body first.  Within the margin
+it reads the body and the app's 413 follows, on a connection that serves the
+next request.  gthread (gunicorn) calls the app before it reads the body:
+the app's own 413.  (A bounded wait: the client's timeout.)"""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .conftest import in_checkout_on_linux, need
 pytestmark = in_checkout_on_linux
 
 
-@pytest.mark.parametrize("name, workers", [("meinheld", 1), ("gunicorn", 2), ("granian", 1)])
+@pytest.mark.parametrize("name, workers", [("meinheld", 1), ("gunicorn", 2), ("granian", 1), ("gthread", 1), ("gthread", 2)])
 def test_over_the_limit_is_413_before_the_body(name, workers, start_server):
     need(name)
     srv = start_server("meinheld" if name == "gunicorn" else name, workers=workers)
@@ -26,7 +27,7 @@ def test_over_the_limit_is_413_before_the_body(name, workers, start_server):
     assert r.status == 413, (r, srv.output())
 
 
-@pytest.mark.parametrize("name", ["meinheld", "granian"])
+@pytest.mark.parametrize("name", ["meinheld", "granian", "gthread"])
 def test_at_the_limit_is_served(name, start_server):
     need(name)
     srv = start_server(name)

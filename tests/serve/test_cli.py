@@ -117,10 +117,12 @@ def test_routes_bad_sort():
         (["serve", "examples.api:nope"], "module 'examples.api' has no attribute 'nope'"),
         (["serve", "examples.api:_notes"], "is a dict, not a WSGI application (not callable)"),
         (["routes", "examples.api:nope"], "has no attribute 'nope'"),
-        (["serve", "examples.api:app", "--server", "tornado"], "unknown server 'tornado' (choose from meinheld, granian, bjoern, wsgiref)"),
+        (["serve", "examples.api:app", "--server", "tornado"], "unknown server 'tornado' (choose from meinheld, granian, gthread, bjoern, wsgiref)"),
         (["serve", "examples.api:app", "--server", "bjoern", "--workers", "2"], "bjoern has no process manager: --workers 2 is not supported"),
         (["serve", "examples.api:app", "--server", "wsgiref", "--workers", "3"], "wsgiref is a single-process development server"),
         (["serve", "examples.api:app", "--workers", "0"], "--workers must be 1 or more"),
+        (["serve", "examples.api:app", "--threads", "8"], "--threads is gthread's (--server gthread), not meinheld's"),
+        (["serve", "examples.api:app", "--server", "gthread", "--threads", "0"], "--threads must be 1 or more, not 0"),
     ],
 )
 def test_usage_errors(args, message):
@@ -165,6 +167,7 @@ def test_bad_port():
         ("gunicorn", ["--server", "meinheld", "--workers", "2"], "gunicorn is not installed; install it with: pip install gunicorn"),
         ("granian", [], "granian is not installed; install it with: pip install 'fastdispatch[granian]'"),
         ("bjoern", ["--server", "bjoern"], "bjoern is not installed; install it with: apt-get install libev-dev && pip install bjoern"),
+        ("gunicorn", ["--server", "gthread"], "gthread is not installed; install it with: pip install 'gunicorn>=27'"),
     ],
 )
 def test_missing_server_says_how_to_install_it(hidden, args, message):
@@ -176,6 +179,16 @@ def test_missing_server_says_how_to_install_it(hidden, args, message):
                        cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=30, check=False)
     line = one_line_error(r, 2)
     assert message in line and "scripts/install_servers.sh" in line
+
+
+def test_gthread_refuses_a_gunicorn_before_27():
+    need("gunicorn")
+    code = ("import sys, gunicorn; gunicorn.__version__ = '26.2.0'; from fastdispatch.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    r = subprocess.run([sys.executable, "-c", code, "serve", "examples.api:app", "--server", "gthread"],
+                       cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=30, check=False)
+    line = one_line_error(r, 2)
+    assert "gthread needs gunicorn 27 or later, not 26.2.0 (before 27 its gthread worker drops pipelined requests)" in line
 
 
 def test_console_script():
@@ -219,6 +232,15 @@ def test_granian_before_2_8_2_is_told_the_input_is_terminated(monkeypatch, versi
 def test_bjoern_refuses_a_public_address(host):
     line = one_line_error(run_cli("serve", "examples.api:app", "--server", "bjoern", "--host", host), 2)
     assert "bjoern smuggles requests" in line and f"not {host}" in line and "--allow-public-bjoern" in line
+
+
+def test_gthread_binds_a_public_address_with_the_threads_asked_for(start_server):
+    need("gthread")
+    srv = start_server("gthread", "--host", "0.0.0.0", "--threads", "2")
+    with srv.conn() as c:
+        c.send(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        assert c.read_response().status == 200
+    assert "2 threads each" in srv.output()
 
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("localhost", True),

@@ -27,7 +27,7 @@ MEINHELD_LATE = ("meinheld reads the whole body before it calls the app, and sen
                  "a client that waits for it waits out its own expect timeout")
 BJOERN_EAGER = "bjoern sends 100 from its parser as soon as the headers are in, then reads the body before calling the app"
 
-CASES = ["meinheld", "gunicorn", "granian", "bjoern", "wsgiref"]
+CASES = ["meinheld", "gunicorn", "granian", "gthread", "bjoern", "wsgiref"]
 
 
 def _granian_before(version: tuple[int, ...]) -> bool:

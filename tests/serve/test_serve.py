@@ -198,7 +198,7 @@ def test_access_log_on(name, start_server):
 # -- several workers: a crashed worker is replaced -------------------------------------------------
 
 
-@pytest.mark.parametrize("name, required", [("meinheld", "gunicorn"), ("granian", "granian")])
+@pytest.mark.parametrize("name, required", [("meinheld", "gunicorn"), ("granian", "granian"), ("gthread", "gthread")])
 def test_workers_killed_worker_is_replaced(name, required, start_server):
     need(required)
     srv = start_server(name, workers=2)
