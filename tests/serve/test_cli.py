@@ -121,7 +121,8 @@ def test_routes_bad_sort():
         (["serve", "examples.api:app", "--server", "bjoern", "--workers", "2"], "bjoern has no process manager: --workers 2 is not supported"),
         (["serve", "examples.api:app", "--server", "wsgiref", "--workers", "3"], "wsgiref is a single-process development server"),
         (["serve", "examples.api:app", "--workers", "0"], "--workers must be 1 or more"),
-        (["serve", "examples.api:app", "--threads", "8"], "--threads is gthread's (--server gthread), not meinheld's"),
+        (["serve", "examples.api:app", "--threads", "8"], "--threads is gthread's (--server gthread), not granian's"),
+        (["serve", "examples.api:app", "--server", "meinheld", "--threads", "8"], "--threads is gthread's (--server gthread), not meinheld's"),
         (["serve", "examples.api:app", "--server", "gthread", "--threads", "0"], "--threads must be 1 or more, not 0"),
     ],
 )
