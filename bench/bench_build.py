@@ -64,31 +64,39 @@ def timed_halves(cls, routes):
     return first / half, (whole - first) / (len(routes) - half)
 
 
-def total_us(cls, routes):
+def cpu_seconds(make):
+    """(CPU seconds ``make()`` took, what it made), after a collection."""
     gc.collect()
     t0 = time.process_time()
-    build(cls, routes)
-    return 1e6 * (time.process_time() - t0) / len(routes)
+    made = make()
+    return time.process_time() - t0, made
 
 
-def bytes_per_rule(cls, routes):
+def traced_bytes(make):
+    """Bytes held by what ``make()`` made: everything allocated through
+    Python's allocators (objects, PyMem) and still alive after a collection."""
     gc.collect()
     tracemalloc.start()
     try:
-        router = build(cls, routes)
+        made = make()
         gc.collect()
         size = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    del router
-    return size / len(routes)
+    del made
+    return size
+
+
+def total_us(cls, routes):
+    return 1e6 * cpu_seconds(lambda: build(cls, routes))[0] / len(routes)
+
+
+def bytes_per_rule(cls, routes):
+    return traced_bytes(lambda: build(cls, routes)) / len(routes)
 
 
 def peer_us(adapter, routes):
-    gc.collect()
-    t0 = time.process_time()
-    adapter.build(routes)
-    return 1e6 * (time.process_time() - t0) / len(routes)
+    return 1e6 * cpu_seconds(lambda: adapter.build(routes))[0] / len(routes)
 
 
 def main(argv=None):

@@ -2,6 +2,7 @@
 """Router benchmark: ns per match for fastdispatch and its peers, one run.
 
     python bench/bench_router.py [--quick] [--json PATH] [--reuse-strings]
+                                 [--scale-max N] [--scale-only]
 
 Each router is built once from the GitHub API table (203 routes) and checked
 to match every generated path to the right endpoint and params; then timed:
@@ -10,7 +11,11 @@ to match every generated path to the right endpoint and params; then timed:
 - hot: one fixed path per route;
 - raw: a path-only peer's own lookup, without picking the method's endpoint;
 - scaling: fastdispatch on a generated 10,000-route table against the first
-  100 routes of the same table, 10,000 distinct paths each.
+  100 routes of the same table, 10,000 distinct paths each;
+- scale (``scale.py``): REST tables of 100, 1,000, 10,000 and 100,000 rules
+  (``--scale-max``: 10,000 with ``--quick``), fastdispatch, routrie,
+  Werkzeug and Falcon, uniform and Zipf traffic, build time and memory per
+  rule; ``--scale-only`` runs this section alone.
 
 Times are the minimum over repeats (noise only ever adds time), each repeat
 long enough to dwarf the clock, the routers sampled in turn within a repeat.  The target checks at the end are
@@ -20,13 +25,10 @@ informational: they print PASS or MISS and never fail the run.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import platform
-import statistics
 import sys
 import time
-from collections import deque
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -37,7 +39,9 @@ except ImportError:  # run from a checkout that is not installed
     sys.path.insert(0, str(HERE.parent))
 
 import routers  # noqa: E402
+import scale  # noqa: E402
 import workload  # noqa: E402
+from timing import Timer, columns, measure, store  # noqa: E402
 
 MODES = {
     # per_route: distinct paths per GitHub route (x 203); more than http-router's
@@ -51,66 +55,6 @@ SMALL, LARGE = 100, 10_000
 # caches, and the ratio with it (2,000 paths measured about half the ratio).
 SCALE_PATHS = 10_000
 PACKAGES = ("fastdispatch", "werkzeug", "falcon", "routrie", "autoroutes", "http-router")
-
-
-class Timer:
-    """ns per ``call(*row)`` over the rows of ``columns``, a sample at a time.
-
-    Every pass matches fresh str objects (``workload.fresh``, made outside
-    the clock) unless ``--reuse-strings``.  ``deque(map(...), maxlen=0)``
-    drives the calls from C, so no Python loop adds to the router's time.
-    """
-
-    def __init__(self, call, columns, cfg):
-        self.call, self.columns, self.reuse = call, columns, cfg["reuse_strings"]
-        self.raw = [workload.encoded(col) for col in columns]
-        self.count = len(columns[0])
-        self.samples = []
-        # The first pass warms up and sizes a sample: enough passes to last sample_ms.
-        self.passes = max(1, -(-cfg["sample_ms"] * 1_000_000 // max(self.one_pass(), 1)))
-
-    def one_pass(self):
-        args = self.columns if self.reuse else [workload.fresh(col) for col in self.raw]
-        consume = deque(maxlen=0).extend
-        t0 = time.perf_counter_ns()
-        consume(map(self.call, *args))
-        return time.perf_counter_ns() - t0
-
-    def sample(self):
-        # An untimed pass first: the routers sampled in between evicted this
-        # one's tree from the CPU caches (and refilled http-router's LRU).
-        self.one_pass()
-        self.samples.append(sum(self.one_pass() for _ in range(self.passes)) / (self.passes * self.count))
-
-
-def measure(timers, repeats):
-    """{key: (min, median)}, sampling every timer once per repeat, round-robin.
-
-    Interleaved so that a slow spell of the machine (another process, a
-    frequency change) lands on all the routers alike rather than on whichever
-    was being timed then: the ratios are what the run is for.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()  # as timeit does: a collection landing in one router's sample is noise
-    try:
-        for _ in range(repeats):
-            for timer in timers.values():
-                timer.sample()
-    finally:
-        if was_enabled:
-            gc.enable()
-    return {key: (min(t.samples), statistics.median(t.samples)) for key, t in timers.items()}
-
-
-def columns(cases):
-    return [c[0] for c in cases], [c[1] for c in cases]
-
-
-def store(results, measured):
-    """results[name][key] = min, and key with _median."""
-    for (name, key), (low, median) in measured.items():
-        results[name][key] = low
-        results[name][key.replace("_ns", "_median_ns")] = median
 
 
 def bench_github(cfg):
@@ -175,10 +119,6 @@ def ratio(a, b):
     return None if a is None or b is None else a / b
 
 
-def fmt(x, spec):
-    return "-" if x is None else format(x, spec)
-
-
 def best_peer(results):
     present = [p for p in routers.PEERS if p in results]
     return min(present, key=lambda p: results[p]["uncached_ns"], default=None)
@@ -208,8 +148,8 @@ def report(results, scaling):
     print(f"{'router':<16}{'uncached ns':>12}{'hot ns':>9}{'raw ns':>9}{'x Compiled':>12}{'x best peer':>13}")
     for name, row in results.items():
         ns = row["uncached_ns"]
-        print(f"{name:<16}{ns:>12,.0f}{row['hot_ns']:>9,.0f}{fmt(row.get('raw_ns'), ',.0f'):>9}"
-              f"{fmt(ratio(ns, compiled), '.2f'):>12}{fmt(ratio(ns, best_ns), '.2f'):>13}")
+        print(f"{name:<16}{ns:>12,.0f}{row['hot_ns']:>9,.0f}{scale.fmt(row.get('raw_ns'), ',.0f'):>9}"
+              f"{scale.fmt(ratio(ns, compiled), '.2f'):>12}{scale.fmt(ratio(ns, best_ns), '.2f'):>13}")
     print(f"ns per match, min of repeats. Ratios use the uncached column; best peer: {best or '-'}"
           f" (fastest of {', '.join(routers.PEERS)}).")
     print("raw: the peer's own path-only lookup, before picking the method's endpoint.")
@@ -225,12 +165,16 @@ def report(results, scaling):
               f" {row['large_on_small_paths_ns']:,.0f} ns, {row['ratio_same_paths']:.2f}x)")
     print()
     result = checks(results, scaling)
+    print_checks(result)
+    return result
+
+
+def print_checks(result):
     for label, measured, limit in result:
         if measured is None:
             print(f"n/a   {label}: not measured (a router in it is missing)")
         else:
             print(f"{'PASS' if measured <= limit else 'MISS'}  {label}: measured {measured:.3f}x")
-    return result
 
 
 def environment(cfg):
@@ -241,23 +185,38 @@ def environment(cfg):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer paths and repeats (~10 s)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer paths and repeats, the scale section up to 10,000 rules (~1 min)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     parser.add_argument("--reuse-strings", action="store_true",
                         help="match the same str objects every pass, their hashes cached (no server does this)")
+    parser.add_argument("--scale-max", type=int, metavar="N",
+                        help="largest table of the scale section (100, 1000, 10000 or 100000; 0: no scale section;"
+                             " default 100000, 10000 with --quick)")
+    parser.add_argument("--scale-only", action="store_true", help="the scale section alone")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "normal"
-    cfg = dict(MODES[mode], mode=mode, reuse_strings=args.reuse_strings)
+    scale_max = args.scale_max if args.scale_max is not None else (10_000 if args.quick else 100_000)
+    cfg = dict(MODES[mode], mode=mode, reuse_strings=args.reuse_strings, scale_max=scale_max)
     env = environment(cfg)
     print(f"fastdispatch router benchmark ({mode}): {env['implementation']} {env['python']} on {env['platform']}")
     print("  " + ", ".join(f"{k} {v}" for k, v in env["versions"].items() if v))
     started = time.perf_counter()
-    results = bench_github(cfg)
-    scaling = bench_scaling(cfg)
-    result = report(results, scaling)
+    results, scaling, result = {}, {}, []
+    if not args.scale_only:
+        results = bench_github(cfg)
+        scaling = bench_scaling(cfg)
+        result = report(results, scaling)
+    at_scale = None
+    if scale_max >= scale.SIZES[0]:
+        at_scale = scale.bench_scale(cfg, scale_max)
+        scale.report(at_scale)
+        print()
+        print_checks(scale.checks(at_scale))
+        result += scale.checks(at_scale)
     print(f"\n({time.perf_counter() - started:.0f} s)")
     if args.json:
-        doc = {"environment": env, "github": results, "scaling": scaling,
+        doc = {"environment": env, "github": results, "scaling": scaling, "scale": at_scale,
                "checks": [{"target": label, "measured": m, "limit": lim, "pass": None if m is None else m <= lim}
                           for label, m, lim in result]}
         Path(args.json).write_text(json.dumps(doc, indent=2) + "\n")

@@ -8,7 +8,9 @@ Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
 ``bench/results.png`` (matplotlib chart).  Steps:
 
 1. router ns/match, uncached, against Werkzeug, Falcon, routrie, autoroutes
-   and http-router: ``bench_router.py --json`` (``--quick`` passed on);
+   and http-router, and its scale section (REST tables of 100 to 100,000
+   rules, ``scale.py``; up to 10,000 with ``--quick``): ``bench_router.py
+   --json`` (``--quick`` passed on);
 2. in-process us/request against Flask, Falcon and Bottle, interleaved
    rounds, ratios as the median of per-round ratios: ``bench_app.py --json``;
 3. HTTP requests/s with ``wrk`` for fastdispatch, Flask, Falcon and the bare
@@ -57,6 +59,7 @@ PY = sys.executable
 sys.path.insert(0, str(BENCH))
 
 import http_apps  # noqa: E402
+import scale  # noqa: E402
 import workload  # noqa: E402
 from soak import stop_server as stop  # noqa: E402
 
@@ -339,6 +342,8 @@ def build_markdown(doc):
     else:
         L.append(absent("router", "_router benchmark failed; see the console output._"))
         L.append("")
+    if router and router.get("scale"):
+        L += scale.markdown(router["scale"])
 
     # in-process
     L.append("## In-process WSGI: us per request")
@@ -531,9 +536,14 @@ def chart(doc, path):
     except ImportError:
         log("matplotlib is not installed: no chart (pip install matplotlib, or the 'bench' extra)")
         return False
-    fig, axes = plt.subplots(1, 3, figsize=(18, 5.5))
+    at_scale = (doc["router"] or {}).get("scale")
+    # a second row for the scale section's line charts, when it ran
+    fig, grid = plt.subplots(2 if at_scale else 1, 3, figsize=(18, 11 if at_scale else 5.5), squeeze=False)
+    axes = grid[0]
+    if at_scale:
+        scale.plot(grid[1], at_scale)
     hl = "#d62728"
-    if doc["router"]:
+    if doc["router"] and doc["router"]["github"]:  # empty after bench_router.py --scale-only
         gh = doc["router"]["github"]
         names = [n for n in ROUTERS if gh.get(n, {}).get("uncached_ns") is not None]
         vals = [gh[n]["uncached_ns"] for n in names]

@@ -86,6 +86,32 @@ def cases_for(routes, count, seed=SEED):
     return cases(routes, per_route, seed)[:count]
 
 
+def zipf_cases(routes, count, s=1.0, seed=SEED):
+    """``count`` distinct paths, the routes drawn with Zipf-skewed weights.
+
+    The route of rank ``r`` (ranks in a shuffled order, so the hot routes
+    are spread over the table) is drawn with weight ``1 / r**s``, as real
+    traffic favours a few endpoints; every draw of a route gets the next
+    copy of its values, so the paths stay distinct (no result cache
+    decides) while the tree walks concentrate on the hot routes.
+    """
+    rng = random.Random(seed)
+    order = list(range(len(routes)))
+    rng.shuffle(order)
+    cum, total = [], 0.0
+    for rank in range(1, len(routes) + 1):
+        total += 1 / rank**s
+        cum.append(total)
+    copies = [0] * len(routes)
+    out = []
+    for i in rng.choices(order, cum_weights=cum, k=count):
+        method, rule = routes[i]
+        path, params = concrete(rule, copies[i])
+        copies[i] += 1
+        out.append((method, path, endpoint_name(method, rule), params))
+    return out
+
+
 def generated_routes(n, seed=SEED):
     """``n`` routes shaped like a large versioned REST API.
 
