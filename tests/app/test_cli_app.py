@@ -453,7 +453,7 @@ def test_entry_point_serve_under_app_is_serve(tmp_path):
     r = fastdispatch_command(tmp_path, "--app", "cliapp:app", "serve", "--port", "70000")
     assert r.returncode == 2 and r.stderr.splitlines()[-1] == "fastdispatch: error: argument --port/-p: port must be 1-65535, not 70000"
     r = fastdispatch_command(tmp_path, "serve", "--server", "tornado", env={"FASTDISPATCH_APP": "cliapp:app"})
-    assert (r.returncode, r.stderr) == (2, "fastdispatch: error: unknown server 'tornado' (choose from meinheld, granian, bjoern, wsgiref)\n")
+    assert (r.returncode, r.stderr) == (2, "fastdispatch: error: unknown server 'tornado' (choose from meinheld, granian, gthread, bjoern, wsgiref)\n")
     r = fastdispatch_command(tmp_path, "serve", "--server", "tornado")
     assert r.returncode == 2 and "the following arguments are required: MODULE:APP" in r.stderr
 
