@@ -189,70 +189,142 @@ cdef inline bint _named(const char* k, Py_ssize_t n, const char* name, Py_ssize_
     return n == length and memcmp(k, name, length) == 0
 
 
+cdef extern from "_dictwalk.h":
+    ctypedef struct fd_str_entry:
+        PyObject* key
+        PyObject* value
+    bint FD_DIRECT_WALK
+    fd_str_entry* fd_str_entries(object d, Py_ssize_t* n) noexcept
+
+
+def _walks_agree():
+    """Whether ``fd_str_entries`` reads what ``PyDict_Next`` reads: the
+    layout ``_dictwalk.h`` mirrors is this interpreter's (checked once, as
+    the module loads)."""
+    cdef Py_ssize_t i, n
+    cdef fd_str_entry* e
+    holed = {f"k{i}": i for i in range(40)}
+    del holed["k7"], holed["k30"]
+    for d in ({}, {"REQUEST_METHOD": "GET"}, dict.fromkeys("abcdefgh", None), holed):
+        e = fd_str_entries(d, &n)
+        if e == NULL:
+            return False
+        pairs = [(<object>e[i].key, <object>e[i].value) for i in range(n) if e[i].value != NULL]
+        if len(pairs) != len(d) or not all(k is k2 and v is v2 for (k, v), (k2, v2) in zip(pairs, d.items())):
+            return False
+    return fd_str_entries({1: 2, "a": 3}, &n) == NULL  # not a table of str keys: not read in place
+
+
+#: the walk over the environ reads the dict's entries in place (CPython
+#: 3.11-3.13, the default build; tests/app/test_framing.py holds it to that)
+DIRECT_WALK = bool(FD_DIRECT_WALK) and _walks_agree()
+cdef bint _direct = DIRECT_WALK
+
+
 cdef struct Found:
     # what _suspicious's walk over the environ found (borrowed; NULL where
-    # the key is absent): the values call goes on to read
+    # the key is absent): the method and path for _call, Host and the
+    # protocol for _suspicious's own last test
     PyObject* method
     PyObject* path
+    PyObject* host
+    PyObject* protocol
+    bint odd  # a key that is no str: the values above are looked up
+
+
+cdef inline bint _look(PyObject* key, PyObject* value, Found* found) noexcept:
+    """One environ entry of _suspicious's walk: True where it is suspicious."""
+    cdef const char* k
+    cdef Py_ssize_t n
+    # a server's keys are compact ASCII strs (PEP 3333: native strings);
+    # any other str key is left to framing.controls, and a key that is no
+    # str at all (framing.controls skips none: the pure twin raises) means
+    # the keys picked out are looked up after the walk
+    if not (PyUnicode_CheckExact(<object>key) and PyUnicode_IS_COMPACT_ASCII(<object>key)):
+        if isinstance(<object>key, str):
+            return True
+        found.odd = True
+        return False
+    k = <const char*>PyUnicode_DATA(<object>key)
+    n = PyUnicode_GET_LENGTH(<object>key)
+    # PERF: the first character sorts the keys: most fail here
+    if k[0] == 72:  # "H"
+        if n < 5 or memcmp(k, "HTTP_", 5) != 0:
+            return False
+        if _named(k, n, "HTTP_HOST", 9):
+            found.host = value
+        elif _named(k, n, "HTTP_TRANSFER_ENCODING", 22):
+            return True
+        # framing.controls: a control character in a header value (any
+        # value in another kind than latin-1's one byte a character is left
+        # to it)
+        if not PyUnicode_CheckExact(<object>value):
+            return False
+        if PyUnicode_KIND(<object>value) != 1:
+            return True
+        return _control_in(<const unsigned char*>PyUnicode_DATA(<object>value), PyUnicode_GET_LENGTH(<object>value))
+    if k[0] == 82:  # "R"
+        if _named(k, n, "REQUEST_METHOD", 14):
+            found.method = value
+    elif k[0] == 80:  # "P"
+        if _named(k, n, "PATH_INFO", 9):
+            found.path = value
+    elif k[0] == 67:  # "C"
+        return _named(k, n, "CONTENT_LENGTH", 14) and not _digits(<object>value)
+    elif k[0] == 83:  # "S"
+        if _named(k, n, "SERVER_PROTOCOL", 15):
+            found.protocol = value
+    return False
+
+
+cdef bint _looked_up(dict environ, Found* found) except -1:
+    """``found`` filled by dict lookups (an environ with a key that is no
+    str: one that equals a str would be found by a lookup); True where the
+    framing headers found are suspicious."""
+    cdef PyObject* hit
+    found.method = PyDict_GetItemWithError(environ, "REQUEST_METHOD")
+    found.path = PyDict_GetItemWithError(environ, "PATH_INFO")
+    found.host = PyDict_GetItemWithError(environ, "HTTP_HOST")
+    found.protocol = PyDict_GetItemWithError(environ, "SERVER_PROTOCOL")
+    if PyDict_GetItemWithError(environ, "HTTP_TRANSFER_ENCODING") != NULL:
+        return True
+    hit = PyDict_GetItemWithError(environ, "CONTENT_LENGTH")
+    return hit != NULL and not _digits(<object>hit)
 
 
 cdef bint _suspicious(dict environ, Found* found) except -1:
     """The twin's docstring says what this is.  ``found``: the values of
     REQUEST_METHOD and PATH_INFO, filled where False is returned.
 
-    PERF: one walk over the environ (PyDict_Next) answers it all: the
-    control-character scan of the HTTP_* values must visit every key anyway,
-    so the keys looked up besides (Transfer-Encoding, Content-Length, Host,
-    the protocol, the method, the path) are picked out on the way instead of
-    hashed and probed for, six dict lookups (a fifth of what the guard and
-    the two reads cost) saved.  Picking out by content is the dict's own
-    lookup only where every key is an exact str, so any other key answers
-    True: ``framing.refusal`` judges such an environ in full, and ``_call``
-    then looks its keys up itself."""
-    cdef Py_ssize_t pos = 0, n
+    PERF: one walk over the environ answers it all: the control-character
+    scan of the HTTP_* values must visit every key anyway, so the keys
+    looked up besides (Transfer-Encoding, Content-Length, Host, the
+    protocol, the method, the path) are picked out on the way instead of
+    hashed and probed for.  Picking out by content is the dict's own lookup
+    only where every key is a str (a str subclass answers True:
+    ``framing.refusal`` judges such an environ in full, and ``_call`` then
+    looks its keys up itself; where a key is no str, ``_looked_up`` finds
+    them).  The walk reads the entries in place (``_dictwalk.h``) where it
+    can, else with PyDict_Next."""
+    cdef Py_ssize_t pos = 0, i, n
     cdef PyObject* key
     cdef PyObject* value
-    cdef PyObject* host = NULL
-    cdef PyObject* protocol = NULL
-    cdef const char* k
-    found.method = found.path = NULL
-    while PyDict_Next(environ, &pos, &key, &value):
-        # a server's keys are compact ASCII strs (PEP 3333: native strings)
-        if not (PyUnicode_CheckExact(<object>key) and PyUnicode_IS_COMPACT_ASCII(<object>key)):
-            return True
-        k = <const char*>PyUnicode_DATA(<object>key)
-        n = PyUnicode_GET_LENGTH(<object>key)
-        # PERF: the first character sorts the keys: most fail here
-        if k[0] == 72:  # "H"
-            if n < 5 or memcmp(k, "HTTP_", 5) != 0:
-                continue
-            if _named(k, n, "HTTP_HOST", 9):
-                host = value
-            elif _named(k, n, "HTTP_TRANSFER_ENCODING", 22):
+    cdef fd_str_entry* e = fd_str_entries(environ, &n) if _direct else NULL
+    found.method = found.path = found.host = found.protocol = NULL
+    found.odd = False
+    if e != NULL:
+        # no Python code runs in the walk: nothing changes the dict under it
+        for i in range(n):
+            if e[i].value != NULL and _look(e[i].key, e[i].value, found):
                 return True
-            # framing.controls: a control character in a header value (any
-            # value in another kind than latin-1's one byte a character is
-            # left to it)
-            if not PyUnicode_CheckExact(<object>value):
-                continue
-            if PyUnicode_KIND(<object>value) != 1:
+    else:
+        while PyDict_Next(environ, &pos, &key, &value):
+            if _look(key, value, found):
                 return True
-            if _control_in(<const unsigned char*>PyUnicode_DATA(<object>value), PyUnicode_GET_LENGTH(<object>value)):
-                return True
-        elif k[0] == 82:  # "R"
-            if _named(k, n, "REQUEST_METHOD", 14):
-                found.method = value
-        elif k[0] == 80:  # "P"
-            if _named(k, n, "PATH_INFO", 9):
-                found.path = value
-        elif k[0] == 67:  # "C"
-            if _named(k, n, "CONTENT_LENGTH", 14) and not _digits(<object>value):
-                return True
-        elif k[0] == 83:  # "S"
-            if _named(k, n, "SERVER_PROTOCOL", 15):
-                protocol = value
-    if host == NULL or (PyUnicode_CheckExact(<object>host) and PyUnicode_GET_LENGTH(<object>host) == 0):
-        if protocol != NULL and _is(<object>protocol, "HTTP/1.1"):
+    if found.odd and _looked_up(environ, found):
+        return True
+    if found.host == NULL or (PyUnicode_CheckExact(<object>found.host) and PyUnicode_GET_LENGTH(<object>found.host) == 0):
+        if found.protocol != NULL and _is(<object>found.protocol, "HTTP/1.1"):
             return True
     return False
 
