@@ -7,7 +7,8 @@ one against the other; the docstring there says what it does);
 
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
 from cpython.object cimport PyObject_Call
-from cpython.ref cimport Py_INCREF, PyObject
+from cpython.pycapsule cimport PyCapsule_GetPointer
+from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_AsUTF8String
 from libc.stdint cimport uint64_t
 from libc.string cimport memcmp, memcpy
@@ -19,6 +20,7 @@ from fastdispatch.http import APPLICATION_JSON as _application_json_py, TEXT_HTM
 from fastdispatch.json.provider import compact_json
 from fastdispatch.request import SHORT_PATH_SLOTS, Request
 from fastdispatch.routing import RoutingException
+from fastdispatch.routing.router import CompiledRouter
 
 cdef extern from "Python.h":
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
@@ -37,6 +39,16 @@ cdef extern from "Python.h":
         Py_ssize_t offset
     ctypedef struct PyMemberDescrObject:
         PyMemberDef* d_member
+
+ctypedef object (*match_c)(object router, str method, str path, PyObject** values)
+
+# the compiled router's match as a C function (its MATCH_C), NULL where
+# that router is not built
+cdef match_c _router_match = NULL
+if CompiledRouter is not None:
+    from fastdispatch.routing._router import MATCH_C
+    _router_match = <match_c>PyCapsule_GetPointer(MATCH_C, "fastdispatch.routing._router.MATCH_C")
+    _COMPILED_MATCH = CompiledRouter.match
 
 cdef tuple _TEXT_HTML = _text_html_py
 cdef tuple _APPLICATION_JSON = _application_json_py
@@ -337,6 +349,10 @@ cdef class ShortPathState:
     cdef readonly object match
     cdef readonly dict views
     cdef readonly type request_class
+    # the CompiledRouter whose own match ``match`` is (None: another's), so
+    # that _call matches through the C function.  PERF: no argument parse,
+    # no (endpoint, values) tuple
+    cdef object router
 
     def __init__(self, bint matches, bint serves, bint text, bint json, match, dict views not None, type request_class not None):
         self.matches = matches
@@ -346,6 +362,10 @@ cdef class ShortPathState:
         self.match = match
         self.views = views
         self.request_class = request_class
+        self.router = None
+        if (_router_match != NULL and getattr(match, "__func__", None) is _COMPILED_MATCH
+                and isinstance(getattr(match, "__self__", None), CompiledRouter)):
+            self.router = match.__self__
 
 
 def call(WSGICallable app not None, dict environ not None, start_response):
@@ -393,8 +413,14 @@ cdef object _call(app, dict environ, start_response):
         return app.wsgi_app(environ, start_response)  # not WSGI: the pipeline says why
     if not PyUnicode_IS_ASCII(path):
         path = _wsgi_decode(path)
+    cdef PyObject* values = NULL
     try:
-        endpoint, args = state.match(method, path)
+        if state.router is not None and type(method) is str:
+            endpoint = _router_match(state.router, method, path, &values)
+            args = <object>values
+            Py_DECREF(args)  # the match's reference, now args'
+        else:
+            endpoint, args = state.match(method, path)
     except RoutingException as e:
         return app.dispatch_matched(environ, start_response, None, None, e)
     if not state.serves:

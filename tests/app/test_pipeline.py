@@ -108,6 +108,37 @@ def test_every_request_is_matched_once(counted_app, method, path, status):
         assert seen == [None if method == "DELETE" else endpoints.get(path)]
 
 
+def _answer(app, method, path):
+    got = []
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": None}
+    body = b"".join(app(environ, lambda s, h, e=None: got.append((s, h))))
+    return got, body
+
+
+@pytest.mark.parametrize("method, path, status", OUTCOMES, ids=[f"{m}-{p}" for m, p, _ in OUTCOMES])
+def test_the_router_itself_answers_as_through_a_wrapper(counted_app, method, path, status):
+    # the compiled short path calls the compiled router's own match as a C
+    # function (MATCH_C), any other match through the method: alike
+    app, counting, _ = counted_app
+    wrapped = _answer(app, method, path)
+    app.url_map = counting.router
+    assert _answer(app, method, path) == wrapped
+    assert wrapped[0][0][0] == status
+
+
+def test_a_routers_own_match_is_called(router_cls, app_cls):
+    class Routed(router_cls):
+        def match(self, method, path):
+            endpoint, values = super().match(method, path)
+            return endpoint, {**values, "n": values["n"] + 1}
+
+    app = app_cls(__name__)
+    app.url_map = Routed()
+    app.route("/items/<int:n>")(lambda n: f"item {n}")
+    assert _answer(app, "GET", "/items/7")[1] == b"item 8"
+
+
 def test_the_router_raises_the_http_exceptions():
     assert issubclass(routing.NotFound, http_exceptions.NotFound)
     assert issubclass(routing.MethodNotAllowed, http_exceptions.MethodNotAllowed)
