@@ -772,15 +772,17 @@ cdef class CompiledRouter:
         ``valid_methods``) or ``RequestRedirect`` (308) otherwise, as
         Werkzeug's ``MapAdapter.match``."""
         cdef PyObject* values = NULL
-        endpoint = self._find(method, path, &values)
+        cdef PyObject* names
+        endpoint = self._find(method, path, &values, &names)
         params = <object>values
         Py_DECREF(params)  # _find's reference, now params'
         return endpoint, params
 
-    cdef object _find(self, str method, str path, PyObject** values):
-        """``match``'s endpoint, ``values[0]`` its values (a new reference):
-        what ``match`` and, through ``MATCH_C``, the compiled short path
-        call."""
+    cdef object _find(self, str method, str path, PyObject** values, PyObject** names):
+        """``match``'s endpoint, ``values[0]`` its values (a new reference),
+        ``names[0]`` the names of the rule's own values (borrowed; a tuple,
+        the keys of ``values`` where the rule has no defaults): what
+        ``match`` and, through ``MATCH_C``, the compiled short path call."""
         cdef Entry* leaf
         cdef Ctx c
         cdef Py_ssize_t stack_spans[4 * STACK_VALUES]
@@ -826,6 +828,7 @@ cdef class CompiledRouter:
                             raise RequestRedirect(target)
                     Py_INCREF(params)
                     values[0] = <PyObject*>params
+                    names[0] = leaf.names
                     return <object>leaf.endpoint
             have = _have_set(&c)
             if not have:
@@ -884,17 +887,17 @@ cdef class CompiledRouter:
         return f"<CompiledRouter with {len(self._table)} rules>"
 
 
-ctypedef object (*match_c)(object router, str method, str path, PyObject** values)
+ctypedef object (*match_c)(object router, str method, str path, PyObject** values, PyObject** names)
 
 
-cdef object _match_c(object router, str method, str path, PyObject** values):
+cdef object _match_c(object router, str method, str path, PyObject** values, PyObject** names):
     # router: a CompiledRouter (the caller checks); method and path exact strs
-    return (<CompiledRouter>router)._find(method, path, values)
+    return (<CompiledRouter>router)._find(method, path, values, names)
 
 
 #: ``CompiledRouter.match`` as a C function, for the compiled short path
-#: (``src/_shortpath.pyx``): ``endpoint = f(router, method, path, &values)``,
-#: ``values`` a new reference, NULL with the exception set on an error.
+#: (``src/_shortpath.pyx``): ``endpoint = f(router, method, path, &values,
+#: &names)`` (``_find``), NULL with the exception set on an error.
 #: PERF: a match through the method costs the short path an argument
 #: parse, the (endpoint, values) tuple and its unpacking
 MATCH_C = PyCapsule_New(<void*>_match_c, "fastdispatch.routing._router.MATCH_C", NULL)

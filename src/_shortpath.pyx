@@ -33,6 +33,13 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     object PyType_GenericAlloc(type t, Py_ssize_t n)
+    ctypedef void* vectorcallfunc
+    vectorcallfunc PyVectorcall_Function(object callable)
+    object PyObject_Vectorcall(object callable, PyObject** args, size_t nargsf, PyObject* kwnames)
+    size_t PY_VECTORCALL_ARGUMENTS_OFFSET_ "PY_VECTORCALL_ARGUMENTS_OFFSET"
+    Py_ssize_t PyDict_GET_SIZE(object d)
+    Py_ssize_t PyTuple_GET_SIZE(object t)
+    PyObject* PyTuple_GET_ITEM(object t, Py_ssize_t i)
     PyObject* Py_False
     PyObject* Py_None
     ctypedef struct PyMemberDef:
@@ -40,7 +47,7 @@ cdef extern from "Python.h":
     ctypedef struct PyMemberDescrObject:
         PyMemberDef* d_member
 
-ctypedef object (*match_c)(object router, str method, str path, PyObject** values)
+ctypedef object (*match_c)(object router, str method, str path, PyObject** values, PyObject** names)
 
 # the compiled router's match as a C function (its MATCH_C), NULL where
 # that router is not built
@@ -341,6 +348,44 @@ cdef bint _suspicious(dict environ, Found* found) except -1:
     return False
 
 
+cdef enum:
+    STACK_ARGS = 8  # the most values _call_view passes from its stack
+
+
+cdef object _call_view(object view, dict args, PyObject* names):
+    """``view(**args)``; ``names``: the router's tuple of the names of the
+    values (NULL: none known)."""
+    cdef PyObject* stack[STACK_ARGS + 1]
+    cdef fd_str_entry* e
+    cdef Py_ssize_t i, n, entries
+    if names != NULL and PyVectorcall_Function(view) != NULL:
+        # PERF: a vectorcall with the router's tuple of names, where it is
+        # the dict's keys in order, is what f(**d) makes of a dict (CPython
+        # unpacks it into a stack and a tuple of its keys), without making
+        # them: the values read from the dict's entries in place
+        n = PyTuple_GET_SIZE(<object>names)
+        if n == 0 and PyDict_GET_SIZE(args) == 0:
+            return PyObject_Vectorcall(view, NULL, 0, NULL)
+        e = fd_str_entries(args, &entries) if _direct else NULL
+        if e != NULL and n <= STACK_ARGS and entries == n and PyDict_GET_SIZE(args) == n:
+            for i in range(n):
+                if e[i].key != PyTuple_GET_ITEM(<object>names, i):
+                    break
+            else:
+                keys = <object>names  # held for the call, as the values are
+                for i in range(n):
+                    stack[i + 1] = e[i].value
+                    Py_INCREF(<object>e[i].value)
+                try:
+                    return PyObject_Vectorcall(view, stack + 1, PY_VECTORCALL_ARGUMENTS_OFFSET_, names)  # no positional ones
+                finally:
+                    for i in range(n):
+                        Py_DECREF(<object>stack[i + 1])
+    # PERF: the params dict handed over as it is, as CPython's f(**d) does
+    # for a dict (Cython's f(**d) copies it first)
+    return PyObject_Call(view, (), args)
+
+
 cdef class ShortPathState:
     """What ``App._short_path_state`` worked out for ``call``: the twin's
     docstring says what each field means."""
@@ -414,9 +459,10 @@ cdef object _call(app, dict environ, start_response):
     if not PyUnicode_IS_ASCII(path):
         path = _wsgi_decode(path)
     cdef PyObject* values = NULL
+    cdef PyObject* names = NULL
     try:
         if state.router is not None and type(method) is str:
-            endpoint = _router_match(state.router, method, path, &values)
+            endpoint = _router_match(state.router, method, path, &values, &names)
             args = <object>values
             Py_DECREF(args)  # the match's reference, now args'
         else:
@@ -430,9 +476,7 @@ cdef object _call(app, dict environ, start_response):
     try:
         try:
             try:
-                # PERF: the params dict handed over as it is, as CPython's
-                # f(**d) does for a dict (Cython's f(**d) copies it first)
-                rv = PyObject_Call(state.views[endpoint], (), args)
+                rv = _call_view(state.views[endpoint], args, names)
             except Exception as e:
                 rv = app.handle_user_exception(e)
             # PERF: the common view returns text: no Response object (where

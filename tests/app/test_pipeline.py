@@ -168,3 +168,39 @@ def test_request_slots_are_the_short_paths_contract():
     import fastdispatch._shortpath as compiled
 
     assert compiled.FILLED_SLOTS == SHORT_PATH_SLOTS
+
+
+class CallableView:
+    """A view that is an object with ``__call__`` (no vectorcall of its own)."""
+
+    def __call__(self, **values):
+        return "called " + ",".join(f"{k}={v}" for k, v in values.items())
+
+
+def test_views_get_their_values_as_keywords_however_called(app_cls):
+    # the compiled short path passes a rule's values with the router's tuple
+    # of names (a vectorcall) where that tuple is the dict's keys, and the
+    # dict itself otherwise: every view gets the same keywords either way
+    app = app_cls(__name__)
+    app.logger.disabled = True
+    nine = "/".join(f"<p{i}>" for i in range(9))
+    app.add_url_rule("/many/" + nine, "many", lambda **v: ",".join(v))
+    app.add_url_rule("/two/<a>/<int:b>", "two", lambda a, b: f"{a}+{b + 1}")
+    app.add_url_rule("/dflt/<a>", "dflt", lambda a, extra: f"{a} {extra}", defaults={"extra": "x"})
+    app.add_url_rule("/obj/<a>/<b>", "obj", CallableView())
+    app.add_url_rule("/kw/<a>", "kw", lambda **v: repr(sorted(v.items())))
+    app.add_url_rule("/bad/<a>", "bad", lambda b: b)
+
+    @app.route("/mutating/<a>/<b>")
+    def mutating(a, b):
+        current_request.view_args.clear()  # the values are the call's own by now
+        return f"{a}-{b}"
+
+    assert _answer(app, "GET", "/many/" + "/".join("abcdefghi"))[1] == b",".join(f"p{i}".encode() for i in range(9))
+    assert _answer(app, "GET", "/two/x/41")[1] == b"x+42"
+    assert _answer(app, "GET", "/dflt/y")[1] == b"y x"
+    assert _answer(app, "GET", "/obj/1/2")[1] == b"called a=1,b=2"
+    assert _answer(app, "GET", "/kw/z")[1] == b"[('a', 'z')]"
+    assert _answer(app, "GET", "/mutating/c/d")[1] == b"c-d"
+    got, _ = _answer(app, "GET", "/bad/q")  # TypeError: an unexpected keyword, a 500
+    assert got[0][0] == "500 INTERNAL SERVER ERROR"
