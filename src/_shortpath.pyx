@@ -145,8 +145,30 @@ cdef inline object _known_method(object m):
     return m
 
 
+cdef enum:
+    KEPT_LENGTHS = 1024  # the Content-Length headers _content_length keeps
+
+# ("Content-Length", str(n)) for n < KEPT_LENGTHS, each made on first use and
+# kept (about 100 KiB at most).  PERF: the same tuple each time, as
+# _TEXT_HTML is (a header tuple is immutable): no str and tuple made and
+# freed per request
+cdef PyObject* _kept_lengths[KEPT_LENGTHS]
+
+
 cdef tuple _content_length(Py_ssize_t n):
     """``("Content-Length", str(n))`` for ``n >= 0``."""
+    cdef PyObject* kept
+    if n < KEPT_LENGTHS:
+        kept = _kept_lengths[n]
+        if kept == NULL:
+            header = _new_content_length(n)
+            Py_INCREF(header)  # the cache's reference, never released
+            _kept_lengths[n] = kept = <PyObject*>header
+        return <tuple>kept
+    return _new_content_length(n)
+
+
+cdef tuple _new_content_length(Py_ssize_t n):
     # PERF: str(int) takes the generic conversion (about a tenth of what a
     # short request costs here); the digits are written into the str directly
     cdef char digits[24]

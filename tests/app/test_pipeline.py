@@ -204,3 +204,14 @@ def test_views_get_their_values_as_keywords_however_called(app_cls):
     assert _answer(app, "GET", "/mutating/c/d")[1] == b"c-d"
     got, _ = _answer(app, "GET", "/bad/q")  # TypeError: an unexpected keyword, a 500
     assert got[0][0] == "500 INTERNAL SERVER ERROR"
+
+
+def test_content_length_of_a_text_answer(app_cls):
+    # the compiled short path keeps the headers of lengths below 1024: the
+    # second ask of each length is answered from what the first made
+    app = app_cls(__name__)
+    app.route("/len/<int:n>")(lambda n: "\u00e9" * (n // 2) + "x" * (n % 2))
+    for _ in range(2):
+        for n in (0, 1, 9, 10, 99, 1022, 1023, 1024, 1025, 100_001):
+            got, body = _answer(app, "GET", f"/len/{n}")
+            assert (dict(got[0][1])["Content-Length"], len(body)) == (str(n), n)
