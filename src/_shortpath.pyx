@@ -6,7 +6,8 @@ one against the other; the docstring there says what it does);
 """
 
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
-from cpython.object cimport PyObject_Call
+from cpython.object cimport Py_TYPE, PyObject_Call
+from cpython.tuple cimport PyTuple_New
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_AsUTF8String
@@ -452,9 +453,73 @@ cdef class WSGICallable:
     field for the same reason: read per request without an attribute lookup."""
 
     cdef public ShortPathState _fast
+    # PERF: CPython calls an instance through this (a vectorcall: no
+    # argument tuple made, no argument parse) where its type has the
+    # vectorcall flag, which _take_vectorcall sets
+    cdef void* _vectorcall
+
+    def __cinit__(self, *args, **kwargs):
+        self._vectorcall = <void*>_vectorcall_entry
+        _take_vectorcall(type(self))
 
     def __call__(self, dict environ not None, start_response):
         return _call(self, environ, start_response)
+
+
+cdef extern from "Python.h":
+    ctypedef struct TypeSlots "PyTypeObject":
+        Py_ssize_t tp_vectorcall_offset
+        unsigned long tp_flags
+        void* tp_call
+    unsigned long Py_TPFLAGS_HAVE_VECTORCALL
+    Py_ssize_t PyVectorcall_NARGS(size_t nargsf)
+    void PyTuple_SET_ITEM(object t, Py_ssize_t i, object o)
+
+ctypedef object (*call_slot)(object, object, PyObject*)  # tp_call: its keywords NULL where none
+
+cdef TypeSlots* _own = <TypeSlots*>WSGICallable
+cdef void* _own_call = _own.tp_call  # __call__'s slot
+
+
+cdef void _take_vectorcall(type cls) noexcept:
+    """Calls of ``cls``'s instances through ``_vectorcall_entry``, where
+    ``cls``'s call slot is WSGICallable's own.  (A Python subclass inherits
+    the vectorcall flag only from 3.12 on; set here as its first instance is
+    made, once.)"""
+    cdef TypeSlots* slots = <TypeSlots*>cls
+    if _own.tp_vectorcall_offset == 0:
+        return  # the module is loading: the offset is not known yet
+    if slots.tp_call == _own_call and not (slots.tp_flags & Py_TPFLAGS_HAVE_VECTORCALL):
+        slots.tp_vectorcall_offset = _own.tp_vectorcall_offset
+        slots.tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL
+
+
+cdef object _vectorcall_entry(object app, PyObject** args, size_t nargsf, PyObject* kwnames):
+    cdef Py_ssize_t i, n = PyVectorcall_NARGS(nargsf)
+    if n == 2 and kwnames == NULL and type(<object>args[0]) is dict and (<TypeSlots*>Py_TYPE(app)).tp_call == _own_call:
+        return _call(app, <dict>args[0], <object>args[1])
+    # keywords, another count, a dict subclass, or a __call__ set on the
+    # class since (3.11 keeps the flag then): the call slot, as a call
+    # without vectorcall makes it
+    positional = PyTuple_New(n)
+    for i in range(n):
+        PyTuple_SET_ITEM(positional, i, <object>args[i])
+        Py_INCREF(<object>args[i])
+    if kwnames == NULL:
+        return (<call_slot>(<TypeSlots*>Py_TYPE(app)).tp_call)(app, positional, NULL)
+    keywords = {}
+    for i in range(PyTuple_GET_SIZE(<object>kwnames)):
+        keywords[<object>PyTuple_GET_ITEM(<object>kwnames, i)] = <object>args[n + i]
+    return (<call_slot>(<TypeSlots*>Py_TYPE(app)).tp_call)(app, positional, <PyObject*>keywords)
+
+
+cdef Py_ssize_t _vectorcall_offset(WSGICallable probe):
+    return <Py_ssize_t>(<char*>&probe._vectorcall - <char*><PyObject*>probe)
+
+
+# before any subclass copies the slots (App's is made after this module loads)
+_own.tp_vectorcall_offset = _vectorcall_offset(WSGICallable.__new__(WSGICallable))
+_own.tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL
 
 
 cdef object _call(app, dict environ, start_response):

@@ -215,3 +215,41 @@ def test_content_length_of_a_text_answer(app_cls):
         for n in (0, 1, 9, 10, 99, 1022, 1023, 1024, 1025, 100_001):
             got, body = _answer(app, "GET", f"/len/{n}")
             assert (dict(got[0][1])["Content-Length"], len(body)) == (str(n), n)
+
+
+def test_the_app_is_called_however_a_server_calls_it(app_cls):
+    # the compiled App is called through a vectorcall of its own where the
+    # call is the plain (environ, start_response); any other call goes to
+    # the call slot as before
+    app = app_cls(__name__)
+    app.route("/")(lambda: "root")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": None}
+    got = []
+
+    def start_response(status, headers, exc_info=None):
+        got.append(status)
+
+    assert app(environ, start_response) == [b"root"]
+    assert app(environ, start_response=start_response) == [b"root"]
+    assert app(environ=environ, start_response=start_response) == [b"root"]
+
+    assert got == ["200 OK"] * 3
+    with pytest.raises(TypeError):
+        app(environ)
+    with pytest.raises(TypeError):
+        app(environ, start_response, None)
+
+
+def test_a_call_set_on_the_class_later_is_called(app_cls):
+    class Later(app_cls):
+        pass
+
+    app = Later(__name__)
+    app.route("/")(lambda: "root")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": None}
+    assert app(environ, lambda s, h, e=None: None) == [b"root"]
+    Later.__call__ = lambda self, environ, start_response: ["replaced", environ["PATH_INFO"]]
+    assert app(environ, None) == ["replaced", "/"]
+    assert app(environ=environ, start_response=None) == ["replaced", "/"]
