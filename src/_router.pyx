@@ -17,6 +17,7 @@ objects per method, a node here has one C block (``kids``, ``_dyn``,
 import re
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.pycapsule cimport PyCapsule_New
 from cpython.object cimport PyTypeObject, traverseproc, visitproc
 from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from libc.string cimport memchr, memcmp, memcpy, memmove
@@ -770,6 +771,18 @@ cdef class CompiledRouter:
         converted; ``NotFound``, ``MethodNotAllowed`` (with
         ``valid_methods``) or ``RequestRedirect`` (308) otherwise, as
         Werkzeug's ``MapAdapter.match``."""
+        cdef PyObject* values = NULL
+        cdef PyObject* names
+        endpoint = self._find(method, path, &values, &names)
+        params = <object>values
+        Py_DECREF(params)  # _find's reference, now params'
+        return endpoint, params
+
+    cdef object _find(self, str method, str path, PyObject** values, PyObject** names):
+        """``match``'s endpoint, ``values[0]`` its values (a new reference),
+        ``names[0]`` the names of the rule's own values (borrowed; a tuple,
+        the keys of ``values`` where the rule has no defaults): what
+        ``match`` and, through ``MATCH_C``, the compiled short path call."""
         cdef Entry* leaf
         cdef Ctx c
         cdef Py_ssize_t stack_spans[4 * STACK_VALUES]
@@ -813,7 +826,10 @@ cdef class CompiledRouter:
                         target = self._table.default_redirect(<object>leaf.rule, method, params)
                         if target is not None:
                             raise RequestRedirect(target)
-                    return <object>leaf.endpoint, params
+                    Py_INCREF(params)
+                    values[0] = <PyObject*>params
+                    names[0] = leaf.names
+                    return <object>leaf.endpoint
             have = _have_set(&c)
             if not have:
                 raise NotFound(path)
@@ -869,6 +885,22 @@ cdef class CompiledRouter:
 
     def __repr__(self):
         return f"<CompiledRouter with {len(self._table)} rules>"
+
+
+ctypedef object (*match_c)(object router, str method, str path, PyObject** values, PyObject** names)
+
+
+cdef object _match_c(object router, str method, str path, PyObject** values, PyObject** names):
+    # router: a CompiledRouter (the caller checks); method and path exact strs
+    return (<CompiledRouter>router)._find(method, path, values, names)
+
+
+#: ``CompiledRouter.match`` as a C function, for the compiled short path
+#: (``src/_shortpath.pyx``): ``endpoint = f(router, method, path, &values,
+#: &names)`` (``_find``), NULL with the exception set on an error.
+#: PERF: a match through the method costs the short path an argument
+#: parse, the (endpoint, values) tuple and its unpacking
+MATCH_C = PyCapsule_New(<void*>_match_c, "fastdispatch.routing._router.MATCH_C", NULL)
 
 
 cdef dict _dump(Node node):

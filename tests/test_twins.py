@@ -46,6 +46,10 @@ def test_compiled_router_is_loaded_by_default():
 
     # a call slot in C, not a Python-level __call__
     assert type(App.__call__).__name__ == "wrapper_descriptor", App.__call__
+    # and a vectorcall of its own (Py_TPFLAGS_HAVE_VECTORCALL), set on the
+    # subclass as its first instance is made
+    App(__name__)
+    assert App.__flags__ & (1 << 11)
 
 
 def test_pure_switch():

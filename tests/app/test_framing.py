@@ -4,6 +4,7 @@ any hook or view runs, on both twins (the short path's cheap test is each
 twin's own); an ordinary request is served as before."""
 
 import io
+import sys
 
 import pytest
 
@@ -215,3 +216,75 @@ def test_the_body_is_not_read(app):
 
 def test_the_test_client_sends_ordinary_requests(app):
     assert app.test_client().post("/", data=b"x" * 100).status_code == 200
+
+
+class Key(str):
+    """A str subclass as an environ key: no server sends one, but the
+    compiled short path's walk must not read it as the str it equals."""
+
+
+ODD_ENVIRONS = {
+    "a str-subclass key": ({Key("HTTP_X_A"): "ok"}, "200 OK"),
+    "a control character behind a str-subclass key": ({Key("HTTP_X_A"): "a\x00"}, "400 BAD REQUEST"),
+    "the method behind a str-subclass key": ({"REQUEST_METHOD": None, Key("REQUEST_METHOD"): "GET"}, "200 OK"),
+}
+
+
+@pytest.mark.parametrize("extra, status", ODD_ENVIRONS.values(), ids=ODD_ENVIRONS.keys())
+def test_odd_keys_are_judged_in_full(app, extra, status):
+    # what the short path picks out by content during its walk (the method,
+    # the path, the framing headers) is what the dict lookups would find
+    env = environ()
+    for key, value in extra.items():
+        if value is None:
+            del env[key]
+        else:
+            env[key] = value
+    assert call(app, env)[0] == status
+    assert app.ran == (["view"] if status == "200 OK" else [])
+
+
+def test_a_key_that_is_no_str_on_the_compiled_short_path():
+    # the pure twin's framing.controls slices every key (a TypeError here);
+    # the compiled walk skips it, as before, and looks the keys it picks
+    # out up instead
+    from fastdispatch import App, shortpath
+    from tests.conftest import PURE_INSTALL
+
+    if PURE_INSTALL or shortpath.PURE:
+        # App's base is the pure twin's WSGICallable: no compiled App to call
+        pytest.skip("the pure short path is App's (FASTDISPATCH_PURE=1 or no extensions)")
+    app = App(__name__)
+    app.route("/")(lambda: "served")
+    assert call(app, {**environ(REQUEST_METHOD="GET"), 1: "x"})[::2] == ("200 OK", b"served")
+    assert call(app, {**environ(HTTP_HOST=None), 1: "x"})[0] == "400 BAD REQUEST"
+    assert call(app, {**environ(CONTENT_LENGTH="5 "), 1: "x"})[0] == "400 BAD REQUEST"
+
+
+def test_deleted_keys_leave_the_walk_whole(app):
+    # a dict's deleted entries are holes in its table: the walk steps over
+    # them to the keys behind
+    env = environ(**{f"HTTP_X_{i}": "v" for i in range(30)})
+    for i in range(0, 30, 2):
+        del env[f"HTTP_X_{i}"]
+    env["HTTP_X_LAST"] = "a\x7f"
+    assert call(app, env)[0] == "400 BAD REQUEST"
+    del env["HTTP_X_LAST"], env["REQUEST_METHOD"]
+    env["PATH_INFO"] = "".join(["/"])  # a fresh str, not the interned one
+    env["REQUEST_METHOD"] = "GET"
+    assert call(app, env)[::2] == ("200 OK", b"served")
+
+
+def test_the_compiled_walk_reads_the_environ_in_place():
+    # _dictwalk.h mirrors CPython 3.11-3.13's dict layout (default build);
+    # its check at import must find it is this interpreter's there
+    import sysconfig
+
+    from tests.conftest import PURE_INSTALL
+
+    if PURE_INSTALL:
+        pytest.skip("installed with FASTDISPATCH_NO_EXTENSIONS=1")
+    from fastdispatch import _shortpath
+
+    known = sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
+    assert _shortpath.DIRECT_WALK == (known and not sysconfig.get_config_var("Py_GIL_DISABLED"))

@@ -108,6 +108,37 @@ def test_every_request_is_matched_once(counted_app, method, path, status):
         assert seen == [None if method == "DELETE" else endpoints.get(path)]
 
 
+def _answer(app, method, path):
+    got = []
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": None}
+    body = b"".join(app(environ, lambda s, h, e=None: got.append((s, h))))
+    return got, body
+
+
+@pytest.mark.parametrize("method, path, status", OUTCOMES, ids=[f"{m}-{p}" for m, p, _ in OUTCOMES])
+def test_the_router_itself_answers_as_through_a_wrapper(counted_app, method, path, status):
+    # the compiled short path calls the compiled router's own match as a C
+    # function (MATCH_C), any other match through the method: alike
+    app, counting, _ = counted_app
+    wrapped = _answer(app, method, path)
+    app.url_map = counting.router
+    assert _answer(app, method, path) == wrapped
+    assert wrapped[0][0][0] == status
+
+
+def test_a_routers_own_match_is_called(router_cls, app_cls):
+    class Routed(router_cls):
+        def match(self, method, path):
+            endpoint, values = super().match(method, path)
+            return endpoint, {**values, "n": values["n"] + 1}
+
+    app = app_cls(__name__)
+    app.url_map = Routed()
+    app.route("/items/<int:n>")(lambda n: f"item {n}")
+    assert _answer(app, "GET", "/items/7")[1] == b"item 8"
+
+
 def test_the_router_raises_the_http_exceptions():
     assert issubclass(routing.NotFound, http_exceptions.NotFound)
     assert issubclass(routing.MethodNotAllowed, http_exceptions.MethodNotAllowed)
@@ -137,3 +168,88 @@ def test_request_slots_are_the_short_paths_contract():
     import fastdispatch._shortpath as compiled
 
     assert compiled.FILLED_SLOTS == SHORT_PATH_SLOTS
+
+
+class CallableView:
+    """A view that is an object with ``__call__`` (no vectorcall of its own)."""
+
+    def __call__(self, **values):
+        return "called " + ",".join(f"{k}={v}" for k, v in values.items())
+
+
+def test_views_get_their_values_as_keywords_however_called(app_cls):
+    # the compiled short path passes a rule's values with the router's tuple
+    # of names (a vectorcall) where that tuple is the dict's keys, and the
+    # dict itself otherwise: every view gets the same keywords either way
+    app = app_cls(__name__)
+    app.logger.disabled = True
+    nine = "/".join(f"<p{i}>" for i in range(9))
+    app.add_url_rule("/many/" + nine, "many", lambda **v: ",".join(v))
+    app.add_url_rule("/two/<a>/<int:b>", "two", lambda a, b: f"{a}+{b + 1}")
+    app.add_url_rule("/dflt/<a>", "dflt", lambda a, extra: f"{a} {extra}", defaults={"extra": "x"})
+    app.add_url_rule("/obj/<a>/<b>", "obj", CallableView())
+    app.add_url_rule("/kw/<a>", "kw", lambda **v: repr(sorted(v.items())))
+    app.add_url_rule("/bad/<a>", "bad", lambda b: b)
+
+    @app.route("/mutating/<a>/<b>")
+    def mutating(a, b):
+        current_request.view_args.clear()  # the values are the call's own by now
+        return f"{a}-{b}"
+
+    assert _answer(app, "GET", "/many/" + "/".join("abcdefghi"))[1] == b",".join(f"p{i}".encode() for i in range(9))
+    assert _answer(app, "GET", "/two/x/41")[1] == b"x+42"
+    assert _answer(app, "GET", "/dflt/y")[1] == b"y x"
+    assert _answer(app, "GET", "/obj/1/2")[1] == b"called a=1,b=2"
+    assert _answer(app, "GET", "/kw/z")[1] == b"[('a', 'z')]"
+    assert _answer(app, "GET", "/mutating/c/d")[1] == b"c-d"
+    got, _ = _answer(app, "GET", "/bad/q")  # TypeError: an unexpected keyword, a 500
+    assert got[0][0] == "500 INTERNAL SERVER ERROR"
+
+
+def test_content_length_of_a_text_answer(app_cls):
+    # the compiled short path keeps the headers of lengths below 1024: the
+    # second ask of each length is answered from what the first made
+    app = app_cls(__name__)
+    app.route("/len/<int:n>")(lambda n: "\u00e9" * (n // 2) + "x" * (n % 2))
+    for _ in range(2):
+        for n in (0, 1, 9, 10, 99, 1022, 1023, 1024, 1025, 100_001):
+            got, body = _answer(app, "GET", f"/len/{n}")
+            assert (dict(got[0][1])["Content-Length"], len(body)) == (str(n), n)
+
+
+def test_the_app_is_called_however_a_server_calls_it(app_cls):
+    # the compiled App is called through a vectorcall of its own where the
+    # call is the plain (environ, start_response); any other call goes to
+    # the call slot as before
+    app = app_cls(__name__)
+    app.route("/")(lambda: "root")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": None}
+    got = []
+
+    def start_response(status, headers, exc_info=None):
+        got.append(status)
+
+    assert app(environ, start_response) == [b"root"]
+    assert app(environ, start_response=start_response) == [b"root"]
+    assert app(environ=environ, start_response=start_response) == [b"root"]
+
+    assert got == ["200 OK"] * 3
+    with pytest.raises(TypeError):
+        app(environ)
+    with pytest.raises(TypeError):
+        app(environ, start_response, None)
+
+
+def test_a_call_set_on_the_class_later_is_called(app_cls):
+    class Later(app_cls):
+        pass
+
+    app = Later(__name__)
+    app.route("/")(lambda: "root")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": None}
+    assert app(environ, lambda s, h, e=None: None) == [b"root"]
+    Later.__call__ = lambda self, environ, start_response: ["replaced", environ["PATH_INFO"]]
+    assert app(environ, None) == ["replaced", "/"]
+    assert app(environ=environ, start_response=None) == ["replaced", "/"]

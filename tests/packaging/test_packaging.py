@@ -101,6 +101,7 @@ def test_sdist_contents(sdist):
     for required in [
         "src/_router.pyx",
         "src/_shortpath.pyx",
+        "src/_dictwalk.h",
         "fastdispatch/py.typed",
         "fastdispatch/__init__.py",
         "fastdispatch/routing/__init__.py",
