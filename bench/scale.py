@@ -133,6 +133,12 @@ def ns(scale, name, n, kind):
     return scale["routers"].get(name, {}).get(str(n), {}).get(f"{kind}_ns")
 
 
+def build_cells(scale, names, n, cell):
+    """One ``cell(row)`` per router at ``n`` rules ("-" where it did not
+    build there); routrie's raw lookup has no build of its own."""
+    return [cell(row) if (row := scale["routers"][name].get(n)) else "-" for name in names if name != "routrie raw"]
+
+
 def growth(scale, name, kind, large=10_000, small=100):
     """ns per match at ``large`` rules over ``small``, or None."""
     a, b = ns(scale, name, large, kind), ns(scale, name, small, kind)
@@ -166,12 +172,7 @@ def report(scale):
     print("\nscale, build µs a rule / B a rule (tracemalloc)")
     print(f"{'rules':>9}" + "".join(f"{name:>22}" for name in names if name != "routrie raw"))
     for n in sizes:
-        cells = []
-        for name in names:
-            if name == "routrie raw":
-                continue
-            row = scale["routers"][name].get(n)
-            cells.append(f"{row['build_us_per_rule']:,.1f} / {row['bytes_per_rule']:,.0f}" if row else "-")
+        cells = build_cells(scale, names, n, lambda row: f"{row['build_us_per_rule']:,.1f} / {row['bytes_per_rule']:,.0f}")
         print(f"{int(n):>9,}" + "".join(f"{c:>22}" for c in cells))
     for name, reasons in scale["skipped"].items():
         for n, reason in reasons.items():
@@ -226,12 +227,7 @@ def markdown(scale):
           "| rules | " + " | ".join(LABELS.get(n, n) for n in names if n != "routrie raw") + " |",
           "|---:|" + "---:|" * (len(names) - ("routrie raw" in names))]
     for n in sizes:
-        cells = []
-        for name in names:
-            if name == "routrie raw":
-                continue
-            row = scale["routers"][name].get(n)
-            cells.append(f"{row['build_us_per_rule']:,.1f} µs, {row['bytes_per_rule']:,.0f} B" if row else "-")
+        cells = build_cells(scale, names, n, lambda row: f"{row['build_us_per_rule']:,.1f} µs, {row['bytes_per_rule']:,.0f} B")
         L.append(f"| {int(n):,} | " + " | ".join(cells) + " |")
     L.append("")
     for name, reasons in scale["skipped"].items():
