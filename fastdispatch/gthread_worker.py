@@ -188,9 +188,17 @@ class ThreadWorker(gthread.ThreadWorker):  # type: ignore[misc]
         deadline = getattr(conn, "head_deadline", None)
         if deadline is None:
             deadline = conn.head_deadline = now + HEAD_TIMEOUT
-        if now >= deadline or not self.alive:
+        if now >= deadline:
             self.nr_conns -= 1
             conn.close()
+            return
+        if not self.alive:
+            # the worker is retiring (--max-requests, SIGHUP, SIGTERM) and
+            # its loop ends: parked, the connection would be dropped with
+            # its request.  A thread reads the head instead (its reads
+            # bounded, the exit waiting for it), as gunicorn's worker does.
+            conn.head_deadline = None
+            super().enqueue_req(conn)
             return
         conn.sock.setblocking(False)
         conn.timeout = deadline
