@@ -99,8 +99,12 @@ def watch(interval: float = INTERVAL) -> None:
     ``RESTART`` once one of the app's source files changes or goes away
     (a module imported later is watched from then on)."""
 
+    # taken here, before the server starts: taken in the thread, it could
+    # come after the first request was served and a file changed since,
+    # and that change would be the baseline, never seen (a test saw it)
+    known = _source_files()
+
     def poll() -> None:
-        known = _source_files()
         while True:
             time.sleep(interval)
             now = _source_files()
