@@ -26,7 +26,11 @@ Writes ``bench/results.md`` (tables: machine, versions, date, ratios) and
    SIGTERM, and wait.  Five rounds (``--quick``: one), the frameworks taking
    turns within each; every figure is its framework's best round, and each
    ratio is also given as the median over rounds of that round's ratio (the
-   targets use the median);
+   targets use the median).  Then the same for a JSON endpoint
+   (``json_apps.py``: ``/users/<int:user_id>`` and its posts, a small object
+   built from the URL values), without pipelining only; the targets are on
+   the GitHub app, on meinheld and on the default server
+   (``fastdispatch.servers.DEFAULT_SERVER``);
 4. a soak of ``examples.api:app`` on the default server (granian) with 2 workers
    (``soak.py``, 60 s as the issue asks; ``--quick``: 5 s).
 
@@ -52,6 +56,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -59,9 +64,12 @@ PY = sys.executable
 sys.path.insert(0, str(BENCH))
 
 import http_apps  # noqa: E402
+import json_apps  # noqa: E402
 import scale  # noqa: E402
 import workload  # noqa: E402
 from soak import stop_server as stop  # noqa: E402
+
+from fastdispatch.servers import DEFAULT_SERVER  # noqa: E402 (soak.py reads it so too)
 
 FRAMEWORKS = (("fastdispatch", "fastdispatch_app"), ("Flask", "flask_app"),
               ("Falcon", "falcon_app"), ("bare WSGI", "bare_app"))
@@ -121,8 +129,11 @@ def wait_accepting(proc, port, timeout=20.0):
     return False
 
 
-def check_answer(port, method, path, body, timeout=10.0):
-    """One request, the body its route must give; retried while workers boot."""
+def check_answer(port, method, path, expected, timeout=10.0):
+    """One request, the answer its route must give; retried while workers
+    boot.  ``expected``: the body text, or (a dict) the JSON object an
+    ``application/json`` body must parse to (json_apps: the frameworks'
+    bodies differ in whitespace)."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -132,13 +143,24 @@ def check_answer(port, method, path, body, timeout=10.0):
             resp = conn.getresponse()
             got = resp.read().decode()
             conn.close()
-            if resp.status == 200 and got == body:
+            if resp.status == 200 and _same_answer(resp.getheader("Content-Type", ""), got, expected):
                 return None
-            return f"{method} {path}: {resp.status} {got[:80]!r}, expected 200 {body!r}"
+            return f"{method} {path}: {resp.status} {got[:80]!r}, expected 200 {expected!r}"
         except OSError as exc:
             last = f"{method} {path}: {exc}"
             time.sleep(0.1)
     return last
+
+
+def _same_answer(content_type, body, expected):
+    if isinstance(expected, str):
+        return body == expected
+    if content_type.split(";")[0].strip() != json_apps.JSON_MIMETYPE:
+        return False
+    try:
+        return json.loads(body) == expected
+    except ValueError:
+        return False
 
 
 WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
@@ -164,22 +186,49 @@ def wrk(port, seconds, requests_file, depth=1):
             "socket_errors": sum(map(int, sock.groups())) if sock else 0}
 
 
-def http_run(server, workers, name, attr, env, tmp, requests_file, probe, seconds, warm, depth=1):
+class Workload(NamedTuple):
+    """An app served on every server: ``module`` (``http_apps`` or
+    ``json_apps``) has one attribute per framework of ``FRAMEWORKS``."""
+
+    label: str
+    module: str
+    requests_file: Path  # the list lua/github.lua cycles through
+    distinct: int
+    probe: tuple  # (method, path, expected) for check_answer
+    depths: tuple  # 1: no pipelining; more: requests written together
+
+
+def github_workload(tmp, pipeline_depth):
+    """The GitHub API app, without and with pipelining."""
+    method, path = next((m, p) for m, p in http_apps.requests() if m == "GET")
+    return Workload("GitHub app", "http_apps", http_apps.write_requests(Path(tmp) / "github_requests.txt"),
+                    len(http_apps.requests()), (method, path, http_apps.expected_body(method, path)),
+                    (1, pipeline_depth) if pipeline_depth > 1 else (1,))
+
+
+def json_workload(tmp):
+    """The JSON endpoint; without pipelining only, to keep the report short."""
+    path, doc = json_apps.requests()[0]
+    return Workload("JSON endpoint", "json_apps", json_apps.write_requests(Path(tmp) / "json_requests.txt"),
+                    len(json_apps.requests()), ("GET", path, doc), (1,))
+
+
+def http_run(load, server, workers, name, attr, env, tmp, seconds, warm, depth=1):
     """One server started, checked, warmed up and measured: wrk's figures, or {"error": ...}."""
     port = free_port()
-    cmd = [PY, "-m", "fastdispatch", "serve", f"http_apps:{attr}", "--server", server,
+    cmd = [PY, "-m", "fastdispatch", "serve", f"{load.module}:{attr}", "--server", server,
            "--workers", str(workers), "--port", str(port), "--graceful-timeout", "2"]
-    logfile = Path(tmp) / f"server-{name.replace(' ', '_')}-{server}-{workers}-p{depth}.log"
+    logfile = Path(tmp) / f"server-{load.module}-{name.replace(' ', '_')}-{server}-{workers}-p{depth}.log"
     with open(logfile, "w") as lf:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=lf, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         if not wait_accepting(proc, port):
             raise RuntimeError("server did not accept connections: " + logfile.read_text()[-400:].replace("\n", " | "))
-        problem = check_answer(port, *probe)
+        problem = check_answer(port, *load.probe)
         if problem:
             raise RuntimeError(f"wrong answer: {problem}")
-        wrk(port, warm, requests_file, depth)  # warm-up, discarded
-        return wrk(port, seconds, requests_file, depth)
+        wrk(port, warm, load.requests_file, depth)  # warm-up, discarded
+        return wrk(port, seconds, load.requests_file, depth)
     except Exception as exc:  # noqa: BLE001 - reported in the table
         return {"error": str(exc)[:300]}
     finally:
@@ -196,14 +245,25 @@ def http_bench(quick, tmp, servers=SERVERS, workers_counts=WORKERS, pipeline_dep
         log("wrk is not installed: the HTTP benchmark is skipped.  Install it with: apt-get install wrk"
             " (or build it from https://github.com/wg/wrk)")
         return None
-    requests_file = http_apps.write_requests(Path(tmp) / "github_requests.txt")
-    probe_method, probe_path = next((m, p) for m, p in http_apps.requests() if m == "GET")
-    probe = (probe_method, probe_path, http_apps.expected_body(probe_method, probe_path))
     seconds, warm, rounds = (2, 1, 1) if quick else (3, 1, 5)
+    github, endpoint = github_workload(tmp, pipeline_depth), json_workload(tmp)
+    timing = (seconds, warm, rounds)
+    results = measure(github, timing, tmp, servers, workers_counts)
+    json_results = measure(endpoint, timing, tmp, servers, workers_counts)
+    return {"seconds": seconds, "warmup_seconds": warm, "rounds": rounds, "connections": 32, "threads": 1,
+            "distinct_requests": github.distinct, "results": results,
+            "servers": list(servers), "workers": list(workers_counts), "pipeline_depth": pipeline_depth if pipeline_depth > 1 else None,
+            "json": {"distinct_requests": endpoint.distinct, "results": json_results}}
+
+
+def measure(load, timing, tmp, servers, workers_counts):
+    """{run_key: wrk's figures of the best round, with every round's req/s
+    in "round_rps"} for ``load`` on each server, worker count and depth."""
+    seconds, warm, rounds = timing
+    log(f"  {load.label} ({load.module}):")
     results = {}
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT)]))
-    depths = (1, pipeline_depth) if pipeline_depth > 1 else (1,)
-    for server, workers, depth in ((s, w, d) for d in depths for s in servers for w in workers_counts):
+    for server, workers, depth in ((s, w, d) for d in load.depths for s in servers for w in workers_counts):
         # The machines here are shared: throughput drifts by tens of per
         # cent from one minute to the next.  The frameworks take turns,
         # round after round, and each keeps its best round, so a ratio
@@ -220,7 +280,7 @@ def http_bench(quick, tmp, servers=SERVERS, workers_counts=WORKERS, pipeline_dep
                     continue
                 if "error" in results.get(key, {}):
                     continue
-                row = http_run(server, workers, name, attr, env, tmp, requests_file, probe, seconds, warm, depth)
+                row = http_run(load, server, workers, name, attr, env, tmp, seconds, warm, depth)
                 piped = f" pipelined x{depth}" if depth > 1 else ""
                 if "error" in row:
                     results[key] = row
@@ -241,9 +301,7 @@ def http_bench(quick, tmp, servers=SERVERS, workers_counts=WORKERS, pipeline_dep
                     note = f"  ({row['non_2xx']} non-2xx, {row['socket_errors']} socket errors)"
                 log(f"  {name:<13} {server:<9} {workers} worker{'s' if workers > 1 else ' '}{piped}"
                     f" round {rnd + 1}: {got:>10,.0f} req/s{note}")
-    return {"seconds": seconds, "warmup_seconds": warm, "rounds": rounds, "connections": 32, "threads": 1,
-            "distinct_requests": len(http_apps.requests()), "results": results,
-            "servers": list(servers), "workers": list(workers_counts), "pipeline_depth": pipeline_depth if pipeline_depth > 1 else None}
+    return results
 
 
 # -- step 4: soak -------------------------------------------------------------------------
@@ -290,6 +348,94 @@ def wrk_version():
 
 def verdict(ok):
     return "PASS" if ok else "MISS"
+
+
+# -- the HTTP tables: one results dict ({run_key: row}) of one workload --------------
+
+
+def http_cell(r):
+    if "rps" in r:
+        extra = ""
+        if r["non_2xx"] or r["socket_errors"]:
+            extra = f" ({r['non_2xx']} non-2xx, {r['socket_errors']} sock. err.)"
+        return f"{r['rps']:,.0f}{extra}"
+    if "skipped" in r:
+        return "unsupported"
+    return "failed"
+
+
+def http_rps(res, name, s, w, d=1):
+    return res.get(run_key(name, s, w, d), {}).get("rps")
+
+
+def paired(res, name, other, s, w, d=1):
+    """The median, over rounds, of name's req/s over other's in the same
+    round: the two ran back to back, under the same load of the machine."""
+    a = res.get(run_key(name, s, w, d), {}).get("round_rps")
+    b = res.get(run_key(other, s, w, d), {}).get("round_rps")
+    if not a or not b or len(a) != len(b):
+        return None
+    return statistics.median(x / y for x, y in zip(a, b))
+
+
+def http_table(res, combos, d):
+    """A framework a row, a (server, workers) a column, then the ratio rows."""
+    L = ["| framework | " + " | ".join(f"{s} x{w}" for s, w in combos) + " |", "|---|" + "---:|" * len(combos)]
+    for name, _ in FRAMEWORKS:
+        L.append(f"| {name} | " + " | ".join(http_cell(res.get(run_key(name, s, w, d), {})) for s, w in combos) + " |")
+    for label, other in (("fastdispatch / bare WSGI", "bare WSGI"), ("fastdispatch / Flask", "Flask"),
+                         ("fastdispatch / Falcon", "Falcon")):
+        vals, medians = [], []
+        for s, w in combos:
+            a, b = http_rps(res, "fastdispatch", s, w, d), http_rps(res, other, s, w, d)
+            vals.append(f"{a / b:.2f}x" if a and b else "-")
+            m = paired(res, "fastdispatch", other, s, w, d)
+            medians.append("-" if m is None else f"{m:.2f}x")
+        L.append(f"| _{label}_ (best rounds) | " + " | ".join(vals) + " |")
+        L.append(f"| _{label}_ (median of rounds) | " + " | ".join(medians) + " |")
+    L.append("")
+    return L
+
+
+def failed_runs(res):
+    return [f"- failed: {key.replace('|', ' on ', 1).replace('|', ' x', 1).replace('|p', ' pipelined x')}: {r['error']}"
+            for key, r in res.items() if "error" in r]
+
+
+def http_targets(res, workers_counts):
+    """The GitHub app's targets, on meinheld and on the default server."""
+    out = []
+    for server in dict.fromkeys(("meinheld", DEFAULT_SERVER)):
+        where = f"HTTP {server}" + (" (the default server)" if server == DEFAULT_SERVER else "")
+        for w in workers_counts:
+            vs_bare, vs_flask = paired(res, "fastdispatch", "bare WSGI", server, w), paired(res, "fastdispatch", "Flask", server, w)
+            if vs_bare is not None:
+                out.append((f"{where} x{w}: fastdispatch >= 0.9x bare WSGI (median of rounds)", vs_bare, vs_bare >= 0.9, "http"))
+            if vs_flask is not None:
+                out.append((f"{where} x{w}: fastdispatch >= 3x Flask (median of rounds)", vs_flask, vs_flask >= 3, "http"))
+    return out
+
+
+def json_markdown(http, combos):
+    """The JSON endpoint's section: its table, measured as the GitHub app's."""
+    endpoint = http["json"]
+    example = json_apps.requests()[0]
+    L = ["## HTTP: a JSON endpoint", ""]
+    L.append("`bench/json_apps.py`: `GET /users/<int:user_id>` and `GET /users/<int:user_id>/posts/<int:post_id>`,"
+             f" each answering a small object built from its URL values (`{example[0]}`:"
+             f" `{json.dumps(example[1], separators=(',', ':'))}`).  fastdispatch and Flask return the dict from"
+             " the view (their JSON provider writes it), Falcon sets `resp.media`, the bare WSGI callable"
+             " encodes it with `json` itself.  Measured as the GitHub app above (same wrk, rounds and turns),"
+             f" `lua/github.lua` cycling through {endpoint['distinct_requests']:,} distinct requests (ids vary),"
+             " without pipelining only, to keep this report's length in check.  Each keeps its JSON defaults:"
+             " Falcon's handler writes `\", \"` and `\": \"` separators and no final newline, a few bytes more a"
+             " body than the others' compact JSON (the check before each run compares the parsed JSON).")
+    L.append("")
+    L += http_table(endpoint["results"], combos, 1)
+    failed = failed_runs(endpoint["results"])
+    if failed:
+        L += failed + [""]
+    return L
 
 
 def build_markdown(doc):
@@ -396,49 +542,12 @@ def build_markdown(doc):
         servers, workers_counts = http.get("servers", SERVERS), http.get("workers", WORKERS)
         combos = [(s, w) for s in servers for w in workers_counts]
         depth = http.get("pipeline_depth")
-
-        def cell(r):
-            if "rps" in r:
-                extra = ""
-                if r["non_2xx"] or r["socket_errors"]:
-                    extra = f" ({r['non_2xx']} non-2xx, {r['socket_errors']} sock. err.)"
-                return f"{r['rps']:,.0f}{extra}"
-            if "skipped" in r:
-                return "unsupported"
-            return "failed"
-
-        def rps(name, s, w, d=1):
-            return res.get(run_key(name, s, w, d), {}).get("rps")
-
-        def paired(name, other, s, w, d=1):
-            """The median, over rounds, of name's req/s over other's in the same
-            round: the two ran back to back, under the same load of the machine."""
-            a = res.get(run_key(name, s, w, d), {}).get("round_rps")
-            b = res.get(run_key(other, s, w, d), {}).get("round_rps")
-            if not a or not b or len(a) != len(b):
-                return None
-            return statistics.median(x / y for x, y in zip(a, b))
-
         for d in (1, depth) if depth else (1,):
             if d > 1:
                 L.append(f"Pipelined, {d} requests written together per connection (`WRK_PIPELINE={d}`, as"
                          " TechEmpower's plaintext test), otherwise the same:")
                 L.append("")
-            L.append("| framework | " + " | ".join(f"{s} x{w}" for s, w in combos) + " |")
-            L.append("|---|" + "---:|" * len(combos))
-            for name, _ in FRAMEWORKS:
-                L.append(f"| {name} | " + " | ".join(cell(res.get(run_key(name, s, w, d), {})) for s, w in combos) + " |")
-            for label, other in (("fastdispatch / bare WSGI", "bare WSGI"), ("fastdispatch / Flask", "Flask"),
-                                 ("fastdispatch / Falcon", "Falcon")):
-                vals, medians = [], []
-                for s, w in combos:
-                    a, b = rps("fastdispatch", s, w, d), rps(other, s, w, d)
-                    vals.append(f"{a / b:.2f}x" if a and b else "-")
-                    m = paired("fastdispatch", other, s, w, d)
-                    medians.append("-" if m is None else f"{m:.2f}x")
-                L.append(f"| _{label}_ (best rounds) | " + " | ".join(vals) + " |")
-                L.append(f"| _{label}_ (median of rounds) | " + " | ".join(medians) + " |")
-            L.append("")
+            L += http_table(res, combos, d)
         L.append("Ratios two ways: the best rounds' figures divided, and the median over rounds of each"
                  " round's own ratio (the two frameworks ran back to back in it).  The second holds still"
                  " from run to run on this shared machine, where the first swings by 0.1 with one lucky"
@@ -450,22 +559,15 @@ def build_markdown(doc):
         left_out = [x for x in SERVERS if x not in servers] + [f"{w} workers" for w in WORKERS if w not in workers_counts]
         if left_out:
             L.append(f"- not run this time (`--servers`/`--workers`): {', '.join(left_out)}.")
-        for key, r in res.items():
-            if "error" in r:
-                L.append(f"- failed: {key.replace('|', ' on ', 1).replace('|', ' x', 1).replace('|p', ' pipelined x')}: {r['error']}")
+        L += failed_runs(res)
         L.append("")
-        # targets on meinheld
-        for w in workers_counts:
-            vs_bare, vs_flask = paired("fastdispatch", "bare WSGI", "meinheld", w), paired("fastdispatch", "Flask", "meinheld", w)
-            if vs_bare is not None:
-                targets.append((f"HTTP meinheld x{w}: fastdispatch >= 0.9x bare WSGI (median of rounds)", vs_bare, vs_bare >= 0.9, "http"))
-            if vs_flask is not None:
-                targets.append((f"HTTP meinheld x{w}: fastdispatch >= 3x Flask (median of rounds)", vs_flask, vs_flask >= 3, "http"))
+        targets += http_targets(res, workers_counts)
         # fastest server
         L.append("Fastest server for fastdispatch:")
         L.append("")
         for w in workers_counts:
-            ranked = sorted(((rps("fastdispatch", s, w), s) for s in servers if rps("fastdispatch", s, w)), reverse=True)
+            ranked = sorted(((http_rps(res, "fastdispatch", s, w), s) for s in servers if http_rps(res, "fastdispatch", s, w)),
+                            reverse=True)
             if not ranked:
                 continue
             best, name = ranked[0]
@@ -474,6 +576,7 @@ def build_markdown(doc):
                      + (f"; that is {others}" if others else " (the only one measured)"))
             doc.setdefault("fastest", {})[w] = name
         L.append("")
+        L += json_markdown(http, combos)
     else:
         L.append(absent("http", "_wrk is not installed: skipped.  Install it with `apt-get install wrk`._"))
         L.append("")

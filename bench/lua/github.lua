@@ -5,7 +5,8 @@
 -- The list is one "METHOD PATH" a line (bench/report.py writes it with
 -- http_apps.write_requests): 203 routes x 20 distinct concrete paths (ids
 -- vary), shuffled.  Its file is $WRK_REQUESTS, or bench/lua/github_requests.txt
--- relative to the current directory.  Each wrk thread starts at a different
+-- relative to the current directory.  report.py also points $WRK_REQUESTS at
+-- the JSON endpoint's list (json_apps.write_requests), written the same way.  Each wrk thread starts at a different
 -- offset so threads do not send the same path at the same time.
 --
 -- $WRK_PIPELINE (default 1): HTTP pipelining, that many requests (the next
