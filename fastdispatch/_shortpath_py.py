@@ -12,20 +12,27 @@ app's own finalizing and error handling; everything else (a routing error:
 match result to ``App.dispatch_matched``, the full pipeline.  Only an app
 whose ``wsgi_app`` is wrapped or overridden (not ``matches``) goes to
 ``wsgi_app`` unmatched, which matches it there.  Before all of it, a
-request whose framing looks wrong (``_suspicious``) is judged by
+request whose framing looks wrong (``_look``) is judged by
 ``framing.refusal``, which may answer it with a 400 itself.
 """
 
 from __future__ import annotations
 
+import operator
 import typing as t
 
 from .ctx import _cv
 from .environ import _wsgi_decode
-from .framing import controls, refusal
+from .framing import refusal
 from .http import APPLICATION_JSON, TEXT_HTML
 from .json.provider import compact_json
 from .routing import RoutingException
+
+_new = object.__new__
+
+# bytes.translate's table for _look: a character framing.controls refuses
+# (C0 but HTAB, and DEL) to 0, any other to 1
+_CONTROL_TO_0 = bytes(0 if (b < 32 and b != 9) or b == 127 else 1 for b in range(256))
 
 __all__ = ["ShortPathState", "WSGICallable", "call"]
 
@@ -36,18 +43,59 @@ def _plain(app: t.Any, environ: dict[str, t.Any], req: t.Any) -> bool:
     return req._after is None and req._session is None and ("HTTP_COOKIE" not in environ or not app.config["SECRET_KEY"])
 
 
-def _suspicious(environ: dict[str, t.Any]) -> bool:
-    """What ``framing.problem`` could object to is there: a superset of it,
-    from keys the environ already has (PERF: an ordinary request costs
-    three lookups, one comparison, and one pass over its header values)."""
-    if "HTTP_TRANSFER_ENCODING" in environ:
-        return True
-    cl = environ.get("CONTENT_LENGTH")
-    if cl and not (type(cl) is str and cl.isascii() and cl.isdigit()):
-        return True
-    if not environ.get("HTTP_HOST") and environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
-        return True
-    return controls(environ)
+class _Layout:
+    """What ``_look`` knows of every environ with these keys in this order
+    (a server sends the same keys in the same order for the same headers):
+    ``pick``, the getter of what ``_look`` reads (REQUEST_METHOD,
+    PATH_INFO, then the headers' values, HTTP_HOST's first, then
+    CONTENT_LENGTH's where ``cl``), or None where a key it reads is missing
+    or one is there to refuse (Transfer-Encoding): framing.refusal judges."""
+
+    __slots__ = ("keys", "pick", "cl")
+
+    def __init__(self, keys: tuple[t.Any, ...]) -> None:
+        self.keys = keys
+        self.cl = "CONTENT_LENGTH" in keys
+        self.pick: t.Callable[[dict[str, t.Any]], tuple[t.Any, ...]] | None = None
+        if all(k in keys for k in ("REQUEST_METHOD", "PATH_INFO", "HTTP_HOST")) and "HTTP_TRANSFER_ENCODING" not in keys:
+            headers = [k for k in keys if isinstance(k, str) and k[:5] == "HTTP_" and k != "HTTP_HOST"]
+            self.pick = operator.itemgetter("REQUEST_METHOD", "PATH_INFO", "HTTP_HOST", *headers, *["CONTENT_LENGTH"] * self.cl)
+
+
+#: the last layout of each environ size
+_layouts: dict[int, _Layout] = {}
+
+
+def _look(environ: dict[str, t.Any]) -> tuple[t.Any, ...] | None:
+    """The request's method and path first (then what else was read); None
+    where ``framing.problem`` may object to something (a superset of it).
+
+    PERF: a Python loop over the environ's keys cost more than the rest of
+    the request; the compiled twin's walk picks the values out in one pass,
+    this twin with a getter made for the environ's layout, which one tuple
+    compare finds again.  The header values are scanned by C loops."""
+    keys = tuple(environ)
+    layout = _layouts.get(len(keys))
+    if layout is None or layout.keys != keys:
+        layout = _layouts[len(keys)] = _Layout(keys)
+    pick = layout.pick
+    if pick is None:
+        return None
+    values = pick(environ)
+    if layout.cl:
+        cl = values[-1]
+        if cl and not (type(cl) is str and cl.isascii() and cl.isdigit()):
+            return None
+    # (granian passes a missing Host as an empty one)
+    if not values[2] and environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
+        return None
+    try:
+        # a control character maps to 0 (latin-1: what the server decoded)
+        if 0 in "".join(values[2:]).encode("latin-1").translate(_CONTROL_TO_0):
+            return None
+    except (TypeError, UnicodeError):  # a value that is no str, or beyond latin-1
+        return None
+    return values
 
 
 class ShortPathState:
@@ -85,17 +133,18 @@ class ShortPathState:
 
 
 def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
-    if _suspicious(environ):
+    found = _look(environ)
+    if found is None:
         refused = refusal(app, environ, start_response)
         if refused is not None:
             return refused
+        found = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
     state = app._fast or app._short_path_state()
     if not state.matches:
         return app.wsgi_app(environ, start_response)  # type: ignore[no-any-return]
     # PERF: straight from the environ; the router upper-cases the method
     # itself.  Paths that are not ASCII are WSGI's latin-1: decoded first.
-    method = environ.get("REQUEST_METHOD", "GET")
-    path = environ.get("PATH_INFO", "")
+    method, path = found[0], found[1]
     if not path.isascii():
         path = _wsgi_decode(path)
     try:
@@ -104,9 +153,17 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
         return app.dispatch_matched(environ, start_response, None, None, e)  # type: ignore[no-any-return]
     if not state.serves:
         return app.dispatch_matched(environ, start_response, endpoint, args, None)  # type: ignore[no-any-return]
-    req = state.request_class(environ, app)
+    # the Request made as the compiled twin makes it: its slots
+    # (request.SHORT_PATH_SLOTS) set without a call of __init__, which
+    # ShortPathState.serves says is Request's own
+    req = _new(state.request_class)
+    req.environ = environ
+    req.app = app
     req.endpoint = endpoint
     req.view_args = args
+    req._form_loaded = False
+    req._session = None
+    req._after = None
     token = _cv.set(req)
     try:
         try:

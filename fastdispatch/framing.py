@@ -26,7 +26,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 def controls(environ: dict[str, t.Any]) -> bool:
     """A control character in a header value the server passed on."""
-    values = [v for k, v in environ.items() if k[:5] == "HTTP_" and type(v) is str]
+    # (a key that is no str is no header: PEP 3333 wants str keys, and a
+    # 500 for one would be the guard's own)
+    values = [v for k, v in environ.items() if isinstance(k, str) and k[:5] == "HTTP_" and type(v) is str]
     joined = "".join(values)
     # PERF: isprintable (C, one pass) is False for every control character;
     # only then (a tab, a no-break space, ...) the exact search

@@ -439,8 +439,22 @@ cdef class ShortPathState:
             self.router = match.__self__
 
 
-def call(WSGICallable app not None, dict environ not None, start_response):
-    return _call(app, environ, start_response)
+def call(WSGICallable app not None, environ, start_response):
+    if type(environ) is dict:
+        return _call(app, <dict>environ, start_response)
+    return _not_a_dict(app, environ, start_response)
+
+
+cdef object _not_a_dict(app, environ, start_response):
+    """An environ that is no dict of the exact type (gevent's
+    ``WSGISecureEnviron`` is a subclass; PEP 3333 asks for a dict): the
+    walk reads a dict's own table, which a subclass may not hold as its
+    ``get`` tells, so the request is judged in full (framing.refusal) and
+    served by the full pipeline, which reads it as the pure twin does."""
+    refused = refusal(app, environ, start_response)
+    if refused is not None:
+        return refused
+    return app.wsgi_app(environ, start_response)
 
 
 cdef class WSGICallable:
@@ -462,8 +476,10 @@ cdef class WSGICallable:
         self._vectorcall = <void*>_vectorcall_entry
         _take_vectorcall(type(self))
 
-    def __call__(self, dict environ not None, start_response):
-        return _call(self, environ, start_response)
+    def __call__(self, environ, start_response):
+        if type(environ) is dict:
+            return _call(self, <dict>environ, start_response)
+        return _not_a_dict(self, environ, start_response)
 
 
 cdef extern from "Python.h":

@@ -170,6 +170,28 @@ def test_request_slots_are_the_short_paths_contract():
     assert compiled.FILLED_SLOTS == SHORT_PATH_SLOTS
 
 
+def test_the_short_path_fills_every_request_slot(app_cls):
+    """Each twin makes the view's Request without calling __init__ (the
+    pure one as the compiled one): every slot is set, to what __init__
+    and the match would give it."""
+    app = app_cls(__name__)
+    seen = {}
+
+    @app.route("/items/<name>")
+    def item(name):
+        req = current_request._get_current_object()
+        seen.update({slot: getattr(req, slot) for slot in SHORT_PATH_SLOTS})
+        return name
+
+    env = {"REQUEST_METHOD": "GET", "PATH_INFO": "/items/a", "SERVER_NAME": "x", "SERVER_PORT": "80",
+           "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "x", "wsgi.url_scheme": "http"}
+    assert b"".join(app(env, lambda *a: None)) == b"a"
+    assert app._fast.serves
+    assert seen == {"environ": env, "app": app, "endpoint": "item", "view_args": {"name": "a"},
+                    "_form_loaded": False, "_session": None, "_after": None}
+    assert seen["environ"] is env
+
+
 class CallableView:
     """A view that is an object with ``__call__`` (no vectorcall of its own)."""
 
