@@ -4,6 +4,7 @@ Expected outcomes here are Werkzeug 3.1's; ``test_werkzeug_diff.py`` checks
 the same and much more against Werkzeug itself.
 """
 
+import re
 import uuid
 
 import pytest
@@ -385,7 +386,7 @@ def test_match_by_split_functions(monkeypatch, rules, method, path, expected):
     monkeypatch.setattr(_codegen, "_MAX_INDENT", 0)
     router = make(PythonRouter, *rules)
     assert outcome(router, method, path) == expected
-    assert "r = _s1(parts, n, method, have" in router.source
+    assert re.search(r"r = SUBTREE_\d+\(parts, n, method, have", router.source)
 
 
 @pytest.mark.parametrize("rules, method, path, expected", CASES)
@@ -480,7 +481,7 @@ def test_is_endpoint_expecting(router):
 # The exact source the pure router generates for a small table (as Falcon's
 # router tests pin theirs): a change to the generator shows here, line by line.
 PINNED_SOURCE = """\
-def match(parts, n, method, have, auto):
+def match(parts, n, method, have, auto, SLASH_METHODS_0=None, ENDPOINT_BY_METHOD_1=None, METHODS_2=None, ENDPOINT_BY_METHOD_3=None, AUTOMATIC_RULE_BY_METHOD_4=None, ENDPOINT_BY_METHOD_5=None, METHODS_6=None, RULE_BY_METHOD_7=None, METHODS_8=None):
     if n > 1:
         s1 = parts[1]
         if s1 == 'docs':
@@ -536,6 +537,31 @@ def test_generated_source_is_pinned():
     assert router.source == PINNED_SOURCE
 
 
+def test_alike_subtrees_share_their_code():
+    """Issue 15: the children of a segment with many (a REST table's
+    resources) are functions; those alike but for their constants (the
+    endpoints) are made from one code object, compiled once, each with its
+    own constants as its defaults."""
+    from fastdispatch.routing import PythonRouter
+
+    router = PythonRouter()
+    for i in range(50):
+        router.add(f"/r/res{i}", f"list{i}")
+        router.add(f"/r/res{i}/<int:id>", f"item{i}", methods=["GET", "PUT"])
+    router.add("/r/odd/<x>/<y>", "odd")
+    assert router.match("GET", "/r/res7") == ("list7", {})
+    assert router.match("PUT", "/r/res49/3") == ("item49", {"id": 3})
+    assert router.match("GET", "/r/odd/a/b") == ("odd", {"x": "a", "y": "b"})
+    with pytest.raises(MethodNotAllowed):
+        router.match("DELETE", "/r/res0/3")
+    table = router._matcher.__defaults__[0]
+    assert len(table) == 51
+    assert len({f.__code__ for f in table.values()}) == 2  # the res children's and odd's
+    assert table["res3"].__code__ is table["res4"].__code__
+    assert table["res3"] is not table["res4"]
+    assert router.source.count("\ndef ") == 2  # three functions: match and two shapes
+
+
 def test_generated_source_is_debuggable():
     """Registered with linecache under a name of its own: tracebacks, pdb
     and inspect show the generated lines; it goes with the router."""
@@ -550,7 +576,7 @@ def test_generated_source_is_debuggable():
     assert router.match("GET", "/users/1") == ("user", {"id": 1})  # compiled on the first match
     filename = router._matcher.__code__.co_filename
     assert filename.startswith("<fastdispatch routes of router ")
-    assert linecache.getline(filename, 1) == "def match(parts, n, method, have, auto):\n"
+    assert linecache.getline(filename, 1) == "def match(parts, n, method, have, auto, RULE_BY_METHOD_0=None, METHODS_1=None):\n"
     assert inspect.getsource(router._matcher) == router.source
     del router
     gc.collect()

@@ -20,6 +20,7 @@ accepts, a subtree becomes a function of its own, called from its parent.
 from __future__ import annotations
 
 import linecache
+import types
 import typing as t
 
 from .rules import K_ANY, K_FLOAT, K_INT, K_PATH, K_REGEX, K_STRING, K_UUID, Part, Rule
@@ -74,46 +75,79 @@ def build_states(rules: t.Iterable[Rule]) -> State:
     return root
 
 
+class _Ref:
+    """A generated function not made yet: the ``i``-th of ``_Gen.instances``."""
+
+    __slots__ = ("i",)
+
+    def __init__(self, i: int) -> None:
+        self.i = i
+
+
+class _Table(dict):
+    """Segment -> ``_Ref``: a dispatch dict whose functions are not made yet."""
+
+    __slots__ = ()
+
+
 class _Gen:
+    """Source for a tree of functions.  A function's constants are its own
+    parameters' defaults, named by what they hold and their order in it, so
+    subtrees alike but for their constants (a REST table's resources) have
+    the same source: it is compiled once, and each subtree is a function
+    made from that code with its own defaults (``instances``)."""
+
     def __init__(self, helpers: dict, rule_answers: bool) -> None:
         self.rule_answers = rule_answers  # _finish answers (rule, params): no inlined answers
-        self.consts: dict[str, t.Any] = dict(helpers)
+        self.helpers = dict(helpers)  # the globals of the generated code
+        self.shapes: dict[str, str] = {}  # a function's text but its name -> its name
+        self.sources: list[str] = []  # one per shape, callees first
+        self.instances: list[tuple[str, list]] = []  # (shape, its defaults), callees first
         self.ids: dict[int, str] = {}
-        self.funcs: list[list[str]] = []
+        self.names: list[tuple[str, t.Any]] = []
         self.lines: list[str] = []
-        self.nfuncs = 0
 
     def const(self, value: t.Any, what: str) -> str:
-        """The name the generated code reads ``value`` by: what it holds and
-        a number (``ENDPOINT_BY_METHOD_3``), one name per object."""
+        """The name the function being made reads ``value`` by: what it
+        holds and a number (``ENDPOINT_BY_METHOD_3``), one name per object."""
         name = self.ids.get(id(value))
         if name is None:
-            name = self.ids[id(value)] = f"{what}_{len(self.ids)}"
-            self.consts[name] = value  # which keeps it alive while its id is a key
+            name = self.ids[id(value)] = f"{what}_{len(self.names)}"
+            self.names.append((name, value))  # which keeps it alive while its id is a key
         return name
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
 
-    def function(self, name: str, state: State, pos: int, vals: list[str]) -> None:
-        outer, self.lines = self.lines, []
-        self.emit(0, f"def {name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])}):")
+    def function(self, name: str | None, state: State, pos: int, vals: list[str]) -> _Ref:
+        """A function for standing at ``state``, called with the values matched
+        so far; its source is shared with the alike subtrees'."""
+        outer = self.lines, self.ids, self.names
+        self.lines, self.ids, self.names = [], {}, []
         self.state(state, pos, 1, vals, top=True)
         self.emit(1, "return None")
-        self.funcs.append(self.lines)
-        self.lines = outer
+        params = ", ".join(["parts", "n", "method", "have", "auto", *vals, *(f"{c}=None" for c, _ in self.names)])
+        key = params + "\n" + "\n".join(self.lines)
+        shape = self.shapes.get(key)
+        if shape is None:
+            shape = self.shapes[key] = name or f"_s{len(self.shapes) + 1}"
+            self.sources.append(f"def {shape}({params}):\n" + "\n".join(self.lines))
+        self.instances.append((shape, [v for _, v in self.names]))
+        self.lines, self.ids, self.names = outer
+        return _Ref(len(self.instances) - 1)
+
+    def call(self, func: str, ind: int, vals: list[str]) -> None:
+        """Calls the subtree function named ``func``: its answer is this one's."""
+        self.emit(ind, f"r = {func}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])})")
+        self.emit(ind, "if r is not None:")
+        self.emit(ind + 1, "return r")
 
     def state(self, state: State, pos: int, ind: int, vals: list[str], top: bool = False) -> None:
         """Code for standing at ``state`` with ``parts[pos:]`` left (or END,
         SLASH); it returns on an answer and falls through otherwise."""
         w = self.emit
         if ind > _MAX_INDENT and not top:
-            self.nfuncs += 1
-            name = f"_s{self.nfuncs}"
-            self.function(name, state, pos, vals)
-            w(ind, f"r = {name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])})")
-            w(ind, "if r is not None:")
-            w(ind + 1, "return r")
+            self.call(self.const(self.function(None, state, pos, vals), "SUBTREE"), ind, vals)
         elif pos == END:
             self.terminal(state, ind, vals)
         elif pos == SLASH:
@@ -200,30 +234,18 @@ class _Gen:
         self.emit(ind, f"{s} = parts[{pos}]")
         kids = sorted(state.static.items())
         if len(kids) > _DISPATCH_AT:
-            # PERF: one dict lookup and a binary search on small ints, not a
-            # chain of string comparisons
-            k = f"k{pos}"
-            index = {seg: i for i, (seg, _) in enumerate(kids)}
-            self.emit(ind, f"{k} = {self.const(index, 'SEGMENT_INDEX')}.get({s}, -1)")
-            self.dispatch(k, list(enumerate(kids)), pos, ind, vals)
+            # PERF: one dict lookup for the child, whose subtree is a function
+            # (of a source shared with the alike children's: less to compile)
+            table = _Table({seg: self.function(None, child, pos + 1, vals) for seg, child in kids})
+            self.emit(ind, f"f = {self.const(table, 'SUBTREE_BY_SEGMENT')}.get({s})")
+            self.emit(ind, "if f is not None:")
+            self.call("f", ind + 1, vals)
         else:
             for i, (seg, child) in enumerate(kids):
                 self.emit(ind, f"{'if' if i == 0 else 'elif'} {s} == {seg!r}:")
                 self.state(child, pos + 1, ind + 1, vals)
         for part, child in state.dynamic:
             self.dynamic(part, child, s, pos, ind, vals)
-
-    def dispatch(self, k: str, kids: list[tuple[int, tuple[str, State]]], pos: int, ind: int, vals: list[str]) -> None:
-        if len(kids) <= 3:
-            for j, (i, (_, child)) in enumerate(kids):
-                self.emit(ind, f"{'if' if j == 0 else 'elif'} {k} == {i}:")
-                self.state(child, pos + 1, ind + 1, vals)
-            return
-        half = len(kids) // 2
-        self.emit(ind, f"if {k} < {kids[half][0]}:")
-        self.dispatch(k, kids[:half], pos, ind + 1, vals)
-        self.emit(ind, "else:")
-        self.dispatch(k, kids[half:], pos, ind + 1, vals)
 
     def dynamic(self, part: Part, child: State, s: str, pos: int, ind: int, vals: list[str]) -> None:
         w = self.emit
@@ -296,10 +318,22 @@ def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict, 
     assert not root.dynamic and set(root.static) <= {""}
     gen = _Gen({"_SlashRequired": slash_required, **helpers}, rule_answers)
     gen.function("match", root.static.get("", State()), 1, [])
-    source = "\n\n".join("\n".join(lines) for lines in reversed(gen.funcs)) + "\n"
-    namespace = dict(gen.consts)
+    source = "\n\n".join(reversed(gen.sources)) + "\n"
+    namespace = dict(gen.helpers)
     exec(compile(source, filename, "exec"), namespace)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    match = namespace["match"]
+    funcs: list[t.Callable] = []
+
+    def made(value: t.Any) -> t.Any:
+        if type(value) is _Ref:
+            return funcs[value.i]
+        if type(value) is _Table:
+            return {seg: funcs[ref.i] for seg, ref in value.items()}
+        return value
+
+    for shape, values in gen.instances:  # callees first: their functions are made
+        code = namespace[shape].__code__
+        funcs.append(types.FunctionType(code, namespace, shape, tuple(map(made, values))))
+    match = funcs[-1]
     match.source = source
     return match
