@@ -481,7 +481,7 @@ def test_is_endpoint_expecting(router):
 # The exact source the pure router generates for a small table (as Falcon's
 # router tests pin theirs): a change to the generator shows here, line by line.
 PINNED_SOURCE = """\
-def match(parts, n, method, have, auto, SLASH_METHODS_0=None, ENDPOINT_BY_METHOD_1=None, METHODS_2=None, ENDPOINT_BY_METHOD_3=None, AUTOMATIC_RULE_BY_METHOD_4=None, ENDPOINT_BY_METHOD_5=None, METHODS_6=None, RULE_BY_METHOD_7=None, METHODS_8=None):
+def match(parts, n, method, have, auto):
     if n > 1:
         s1 = parts[1]
         if s1 == 'docs':
@@ -538,10 +538,10 @@ def test_generated_source_is_pinned():
 
 
 def test_alike_subtrees_share_their_code():
-    """Issue 15: the children of a segment with many (a REST table's
-    resources) are functions; those alike but for their constants (the
+    """Issue 15: the children of a segment with many (over _CALL_AT: a REST
+    table's resources) are functions; those alike but for their constants (the
     endpoints) are made from one code object, compiled once, each with its
-    own constants as its defaults."""
+    own constants as its defaults (match's are globals: one of a kind)."""
     from fastdispatch.routing import PythonRouter
 
     router = PythonRouter()
@@ -554,11 +554,12 @@ def test_alike_subtrees_share_their_code():
     assert router.match("GET", "/r/odd/a/b") == ("odd", {"x": "a", "y": "b"})
     with pytest.raises(MethodNotAllowed):
         router.match("DELETE", "/r/res0/3")
-    table = router._matcher.__defaults__[0]
+    table = router._matcher.__globals__["SUBTREE_BY_SEGMENT_0"]
     assert len(table) == 51
     assert len({f.__code__ for f in table.values()}) == 2  # the res children's and odd's
     assert table["res3"].__code__ is table["res4"].__code__
     assert table["res3"] is not table["res4"]
+    assert table["res3"].__defaults__ != table["res4"].__defaults__
     assert router.source.count("\ndef ") == 2  # three functions: match and two shapes
 
 
@@ -576,7 +577,7 @@ def test_generated_source_is_debuggable():
     assert router.match("GET", "/users/1") == ("user", {"id": 1})  # compiled on the first match
     filename = router._matcher.__code__.co_filename
     assert filename.startswith("<fastdispatch routes of router ")
-    assert linecache.getline(filename, 1) == "def match(parts, n, method, have, auto, RULE_BY_METHOD_0=None, METHODS_1=None):\n"
+    assert linecache.getline(filename, 1) == "def match(parts, n, method, have, auto):\n"
     assert inspect.getsource(router._matcher) == router.source
     del router
     gc.collect()
