@@ -541,7 +541,7 @@ def test_alike_subtrees_share_their_code():
     """Issue 15: the children of a segment with many (over _CALL_AT: a REST
     table's resources) are functions; those alike but for their constants (the
     endpoints) are made from one code object, compiled once, each with its
-    own constants as its defaults (match's are globals: one of a kind)."""
+    own constants as its defaults (those of a kind of their own: globals)."""
     from fastdispatch.routing import PythonRouter
 
     router = PythonRouter()
@@ -560,6 +560,9 @@ def test_alike_subtrees_share_their_code():
     assert table["res3"].__code__ is table["res4"].__code__
     assert table["res3"] is not table["res4"]
     assert table["res3"].__defaults__ != table["res4"].__defaults__
+    # one of a kind: its constants are its globals, not defaults copied per call
+    assert table["odd"].__defaults__ is None
+    assert "odd" in table["odd"].__globals__["ENDPOINT_BY_METHOD_0"].values()
     assert router.source.count("\ndef ") == 2  # three functions: match and two shapes
 
 

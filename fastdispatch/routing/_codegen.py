@@ -17,11 +17,13 @@ as in Werkzeug.  Where nesting would grow past what CPython's parser
 accepts, a subtree becomes a function of its own, called from its parent.
 
 So does each child of a segment with many (a big table's resources), looked
-up in a dict.  Such a function's constants are its parameters' defaults,
-named by their order in it, so the children alike but for their endpoints
-have one source: CPython compiles it once (``compile()`` took two thirds of
-building 10,000 REST rules when each had its own code), and each child is a
-function made from that code with its own defaults.
+up in a dict.  A function's constants are named by their order in it, so
+the children alike but for their endpoints have one source: CPython
+compiles it once (``compile()`` took two thirds of building 10,000 REST
+rules when each had its own code), and each child is a function made from
+that code with its own constants as its defaults.  A function of a kind of
+its own (``match`` among them) has them as its globals instead, as a
+default costs a copy at every call.
 """
 
 from __future__ import annotations
@@ -102,22 +104,36 @@ class _Table(dict):
     __slots__ = ()
 
 
+class _Shape:
+    """One function's source but for its name and the values of its constants."""
+
+    __slots__ = ("name", "vals", "consts", "body", "uses")
+
+    def __init__(self, name: str, vals: list[str], consts: list[str], body: list[str]) -> None:
+        self.name, self.vals, self.consts, self.body = name, vals, consts, body
+        self.uses = 0
+
+    def source(self) -> str:
+        # PERF: a default is copied into the frame at every call, a global
+        # not; a function of its own has its constants as its globals
+        consts = [f"{c}=None" for c in self.consts] if self.uses > 1 else []
+        return f"def {self.name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *self.vals, *consts])}):\n" + "\n".join(self.body)
+
+
 class _Gen:
-    """Source for a tree of functions.  A function's constants are its own
-    parameters' defaults, named by what they hold and their order in it, so
-    subtrees alike but for their constants (a REST table's resources) have
-    the same source: it is compiled once, and each subtree is a function
-    made from that code with its own defaults (``instances``)."""
+    """Source for a tree of functions.  A function's constants are named by
+    what they hold and their order in it, so subtrees alike but for their
+    constants (a REST table's resources) have the same source: it is
+    compiled once, and each subtree is a function made from that code with
+    its own constants as its defaults (``instances``)."""
 
     def __init__(self, helpers: dict, rule_answers: bool) -> None:
         self.rule_answers = rule_answers  # _finish answers (rule, params): no inlined answers
         self.helpers = dict(helpers)  # the globals of the generated code
-        self.shapes: dict[str, str] = {}  # a function's text but its name -> its name
-        self.sources: list[str] = []  # one per shape, callees first
-        self.instances: list[tuple[str, list]] = []  # (shape, its defaults), callees first
+        self.shapes: dict[str, _Shape] = {}  # by the text that makes a shape: all but its name
+        self.instances: list[tuple[_Shape, list]] = []  # (shape, its constants' values), callees first
         self.ids: dict[int, str] = {}
         self.names: list[tuple[str, t.Any]] = []
-        self.globals: list[tuple[str, t.Any]] = []  # match's constants
         self.lines: list[str] = []
 
     def const(self, value: t.Any, what: str) -> str:
@@ -134,26 +150,18 @@ class _Gen:
 
     def function(self, name: str | None, state: State, pos: int, vals: list[str]) -> _Ref:
         """A function for standing at ``state``, called with the values matched
-        so far.  ``match`` (``name`` given) is one of a kind: its constants
-        are globals.  A subtree's are its parameters' defaults, so its source
-        is shared with the alike subtrees' (their defaults copied at every
-        call: few, where a subtree is one of a segment's many children)."""
+        so far; its source is shared with the alike subtrees'."""
         outer = self.lines, self.ids, self.names
         self.lines, self.ids, self.names = [], {}, []
         self.state(state, pos, 1, vals, top=True)
         self.emit(1, "return None")
-        if name is not None:
-            self.sources.append(f"def {name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])}):\n" + "\n".join(self.lines))
-            self.instances.append((name, []))
-            self.globals = self.names
-        else:
-            params = ", ".join(["parts", "n", "method", "have", "auto", *vals, *(f"{c}=None" for c, _ in self.names)])
-            key = params + "\n" + "\n".join(self.lines)
-            name = self.shapes.get(key)
-            if name is None:
-                name = self.shapes[key] = f"_s{len(self.shapes) + 1}"
-                self.sources.append(f"def {name}({params}):\n" + "\n".join(self.lines))
-            self.instances.append((name, [v for _, v in self.names]))
+        consts = [c for c, _ in self.names]
+        key = f"{vals}{consts}\n" + "\n".join(self.lines)
+        shape = self.shapes.get(key)
+        if shape is None:
+            shape = self.shapes[key] = _Shape(name or f"_s{len(self.shapes) + 1}", vals, consts, self.lines)
+        shape.uses += 1
+        self.instances.append((shape, [v for _, v in self.names]))
         self.lines, self.ids, self.names = outer
         return _Ref(len(self.instances) - 1)
 
@@ -358,7 +366,7 @@ def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict, 
     assert not root.dynamic and set(root.static) <= {""}
     gen = _Gen({"_SlashRequired": slash_required, **helpers}, rule_answers)
     gen.function("match", root.static.get("", State()), 1, [])
-    source = "\n\n".join(reversed(gen.sources)) + "\n"
+    source = "\n\n".join(shape.source() for shape in reversed(gen.shapes.values())) + "\n"
     namespace = dict(gen.helpers)
     exec(compile(source, filename, "exec"), namespace)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
@@ -372,9 +380,14 @@ def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict, 
         return value
 
     for shape, values in gen.instances:  # callees first: their functions are made
-        code = namespace[shape].__code__
-        funcs.append(types.FunctionType(code, namespace, shape, tuple(map(made, values)) or None))
-    namespace.update((c, made(v)) for c, v in gen.globals)
+        code = namespace[shape.name].__code__
+        if shape.uses > 1:
+            funcs.append(types.FunctionType(code, namespace, shape.name, tuple(map(made, values))))
+        else:
+            # its constants and the helpers: not the other shapes (which would
+            # make this quadratic in them)
+            own = {"__builtins__": namespace["__builtins__"], **gen.helpers, **dict(zip(shape.consts, map(made, values)))}
+            funcs.append(types.FunctionType(code, own, shape.name))
     match = funcs[-1]
     match.source = source
     return match
