@@ -15,11 +15,21 @@ dynamic parts in weight order, each failure falling through to the next
 alternative.  A converter refusing its value ends the search (``False``),
 as in Werkzeug.  Where nesting would grow past what CPython's parser
 accepts, a subtree becomes a function of its own, called from its parent.
+
+So does each child of a segment with many (a big table's resources), looked
+up in a dict.  A function's constants are named by their order in it, so
+the children alike but for their endpoints have one source: CPython
+compiles it once (``compile()`` took two thirds of building 10,000 REST
+rules when each had its own code), and each child is a function made from
+that code with its own constants as its defaults.  A function of a kind of
+its own (``match`` among them) has them as its globals instead, as a
+default costs a copy at every call.
 """
 
 from __future__ import annotations
 
 import linecache
+import types
 import typing as t
 
 from .rules import K_ANY, K_FLOAT, K_INT, K_PATH, K_REGEX, K_STRING, K_UUID, Part, Rule
@@ -27,8 +37,13 @@ from .table import is_automatic, method_map
 
 # CPython refuses more than 100 levels of indentation; a segment takes up to 4.
 _MAX_INDENT = 80
-# Above this many static children, the segment is looked up in a dict first.
+# Above this many static children, the segment is looked up in a dict first:
+# its index in a binary search over the children's code, and above
+# _CALL_AT, the child's function (a call costs about the binary search over
+# some 30 children: the GitHub table, fan-outs 10 to 28, matched 3% slower
+# with calls; at 10,000 REST rules, ~280 children, 16% faster).
 _DISPATCH_AT = 6
+_CALL_AT = 32
 
 # Positions other than a segment index: after a part that takes the rest of
 # the path, nothing is left (END), or, where its trailing "/" matched
@@ -74,46 +89,94 @@ def build_states(rules: t.Iterable[Rule]) -> State:
     return root
 
 
+class _Ref:
+    """A generated function not made yet: the ``i``-th of ``_Gen.instances``."""
+
+    __slots__ = ("i",)
+
+    def __init__(self, i: int) -> None:
+        self.i = i
+
+
+class _Table(dict):
+    """Segment -> ``_Ref``: a dispatch dict whose functions are not made yet."""
+
+    __slots__ = ()
+
+
+class _Shape:
+    """One function's source but for its name and the values of its constants."""
+
+    __slots__ = ("name", "vals", "consts", "body", "uses")
+
+    def __init__(self, name: str, vals: list[str], consts: list[str], body: list[str]) -> None:
+        self.name, self.vals, self.consts, self.body = name, vals, consts, body
+        self.uses = 0
+
+    def source(self) -> str:
+        # PERF: a default is copied into the frame at every call, a global
+        # not; a function of its own has its constants as its globals
+        consts = [f"{c}=None" for c in self.consts] if self.uses > 1 else []
+        return f"def {self.name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *self.vals, *consts])}):\n" + "\n".join(self.body)
+
+
 class _Gen:
+    """Source for a tree of functions.  A function's constants are named by
+    what they hold and their order in it, so subtrees alike but for their
+    constants (a REST table's resources) have the same source: it is
+    compiled once, and each subtree is a function made from that code with
+    its own constants as its defaults (``instances``)."""
+
     def __init__(self, helpers: dict, rule_answers: bool) -> None:
         self.rule_answers = rule_answers  # _finish answers (rule, params): no inlined answers
-        self.consts: dict[str, t.Any] = dict(helpers)
+        self.helpers = dict(helpers)  # the globals of the generated code
+        self.shapes: dict[str, _Shape] = {}  # by the text that makes a shape: all but its name
+        self.instances: list[tuple[_Shape, list]] = []  # (shape, its constants' values), callees first
         self.ids: dict[int, str] = {}
-        self.funcs: list[list[str]] = []
+        self.names: list[tuple[str, t.Any]] = []
         self.lines: list[str] = []
-        self.nfuncs = 0
 
     def const(self, value: t.Any, what: str) -> str:
-        """The name the generated code reads ``value`` by: what it holds and
-        a number (``ENDPOINT_BY_METHOD_3``), one name per object."""
+        """The name the function being made reads ``value`` by: what it
+        holds and a number (``ENDPOINT_BY_METHOD_3``), one name per object."""
         name = self.ids.get(id(value))
         if name is None:
-            name = self.ids[id(value)] = f"{what}_{len(self.ids)}"
-            self.consts[name] = value  # which keeps it alive while its id is a key
+            name = self.ids[id(value)] = f"{what}_{len(self.names)}"
+            self.names.append((name, value))  # which keeps it alive while its id is a key
         return name
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
 
-    def function(self, name: str, state: State, pos: int, vals: list[str]) -> None:
-        outer, self.lines = self.lines, []
-        self.emit(0, f"def {name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])}):")
+    def function(self, name: str | None, state: State, pos: int, vals: list[str]) -> _Ref:
+        """A function for standing at ``state``, called with the values matched
+        so far; its source is shared with the alike subtrees'."""
+        outer = self.lines, self.ids, self.names
+        self.lines, self.ids, self.names = [], {}, []
         self.state(state, pos, 1, vals, top=True)
         self.emit(1, "return None")
-        self.funcs.append(self.lines)
-        self.lines = outer
+        consts = [c for c, _ in self.names]
+        key = f"{vals}{consts}\n" + "\n".join(self.lines)
+        shape = self.shapes.get(key)
+        if shape is None:
+            shape = self.shapes[key] = _Shape(name or f"_s{len(self.shapes) + 1}", vals, consts, self.lines)
+        shape.uses += 1
+        self.instances.append((shape, [v for _, v in self.names]))
+        self.lines, self.ids, self.names = outer
+        return _Ref(len(self.instances) - 1)
+
+    def call(self, func: str, ind: int, vals: list[str]) -> None:
+        """Calls the subtree function named ``func``: its answer is this one's."""
+        self.emit(ind, f"r = {func}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])})")
+        self.emit(ind, "if r is not None:")
+        self.emit(ind + 1, "return r")
 
     def state(self, state: State, pos: int, ind: int, vals: list[str], top: bool = False) -> None:
         """Code for standing at ``state`` with ``parts[pos:]`` left (or END,
         SLASH); it returns on an answer and falls through otherwise."""
         w = self.emit
         if ind > _MAX_INDENT and not top:
-            self.nfuncs += 1
-            name = f"_s{self.nfuncs}"
-            self.function(name, state, pos, vals)
-            w(ind, f"r = {name}({', '.join(['parts', 'n', 'method', 'have', 'auto', *vals])})")
-            w(ind, "if r is not None:")
-            w(ind + 1, "return r")
+            self.call(self.const(self.function(None, state, pos, vals), "SUBTREE"), ind, vals)
         elif pos == END:
             self.terminal(state, ind, vals)
         elif pos == SLASH:
@@ -199,7 +262,14 @@ class _Gen:
         s = f"s{pos}"
         self.emit(ind, f"{s} = parts[{pos}]")
         kids = sorted(state.static.items())
-        if len(kids) > _DISPATCH_AT:
+        if len(kids) > _CALL_AT:
+            # PERF: one dict lookup for the child, whose subtree is a function
+            # (of a source shared with the alike children's: less to compile)
+            table = _Table({seg: self.function(None, child, pos + 1, vals) for seg, child in kids})
+            self.emit(ind, f"f = {self.const(table, 'SUBTREE_BY_SEGMENT')}.get({s})")
+            self.emit(ind, "if f is not None:")
+            self.call("f", ind + 1, vals)
+        elif len(kids) > _DISPATCH_AT:
             # PERF: one dict lookup and a binary search on small ints, not a
             # chain of string comparisons
             k = f"k{pos}"
@@ -296,10 +366,28 @@ def compile_rules(rules: t.Iterable[Rule], slash_required: type, helpers: dict, 
     assert not root.dynamic and set(root.static) <= {""}
     gen = _Gen({"_SlashRequired": slash_required, **helpers}, rule_answers)
     gen.function("match", root.static.get("", State()), 1, [])
-    source = "\n\n".join("\n".join(lines) for lines in reversed(gen.funcs)) + "\n"
-    namespace = dict(gen.consts)
+    source = "\n\n".join(shape.source() for shape in reversed(gen.shapes.values())) + "\n"
+    namespace = dict(gen.helpers)
     exec(compile(source, filename, "exec"), namespace)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    match = namespace["match"]
+    funcs: list[t.Callable] = []
+
+    def made(value: t.Any) -> t.Any:
+        if type(value) is _Ref:
+            return funcs[value.i]
+        if type(value) is _Table:
+            return {seg: funcs[ref.i] for seg, ref in value.items()}
+        return value
+
+    for shape, values in gen.instances:  # callees first: their functions are made
+        code = namespace[shape.name].__code__
+        if shape.uses > 1:
+            funcs.append(types.FunctionType(code, namespace, shape.name, tuple(map(made, values))))
+        else:
+            # its constants and the helpers: not the other shapes (which would
+            # make this quadratic in them)
+            own = {"__builtins__": namespace["__builtins__"], **gen.helpers, **dict(zip(shape.consts, map(made, values)))}
+            funcs.append(types.FunctionType(code, own, shape.name))
+    match = funcs[-1]
     match.source = source
     return match
