@@ -508,11 +508,11 @@ def match(parts, n, method, have, auto):
                         have.append(METHODS_2)
         elif s1 == 'users':
             if n == 2:
-                if not auto and method in AUTOMATIC_RULE_BY_METHOD_4:
-                    auto.append((AUTOMATIC_RULE_BY_METHOD_4[method], ()))
-                e = ENDPOINT_BY_METHOD_5.get(method)
+                e = ENDPOINT_BY_METHOD_4.get(method)
                 if e is not None:
                     return e, {}
+                if not auto and method in AUTOMATIC_RULE_BY_METHOD_5:
+                    auto.append((AUTOMATIC_RULE_BY_METHOD_5[method], ()))
                 have.append(METHODS_6)
             else:
                 s2 = parts[2]

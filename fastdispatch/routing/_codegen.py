@@ -203,7 +203,7 @@ class _Gen:
         w = self.emit
         if state.rules:
             by_method, all_methods = method_map(state.rules)
-            self.automatic(by_method, ind, vals)
+            automatic = by_method
             by_method = {m: hit for m, hit in by_method.items() if not is_automatic(m, hit)}
             names = {r.names for r in state.rules}
             if not self.rule_answers and len(names) == 1 and all(r.all_ident and r.endpoint is not None for r in state.rules):
@@ -217,6 +217,9 @@ class _Gen:
                 w(ind, f"hit = {self.const(by_method, 'RULE_BY_METHOD')}.get(method)")
                 w(ind, "if hit is not None:")
                 w(ind + 1, f"return _finish(hit, ({''.join(v + ', ' for v in vals)}), have)")
+            # PERF: after the hit (a method is automatic or not: the two
+            # lookups never both find it), where only a miss pays for it
+            self.automatic(automatic, ind, vals)
             w(ind, f"have.append({self.const(all_methods, 'METHODS')})")
         slash = state.static.get("")
         if slash is not None and slash.rules:
@@ -250,11 +253,11 @@ class _Gen:
         w = self.emit
         by_method, all_methods = method_map(rules)
         w(ind, f"if n == {pos + 1} and not parts[{pos}]:")
-        self.automatic(by_method, ind + 1, vals)
-        by_method = {m: hit for m, hit in by_method.items() if not is_automatic(m, hit)}
-        w(ind + 1, f"hit = {self.const(by_method, 'LAX_RULE_BY_METHOD')}.get(method)")
+        hits = {m: hit for m, hit in by_method.items() if not is_automatic(m, hit)}
+        w(ind + 1, f"hit = {self.const(hits, 'LAX_RULE_BY_METHOD')}.get(method)")
         w(ind + 1, "if hit is not None:")
         w(ind + 2, f"return _finish(hit, ({''.join(v + ', ' for v in vals)}), have)")
+        self.automatic(by_method, ind + 1, vals)
         w(ind + 1, f"have.append({self.const(all_methods, 'METHODS')})")
 
     def segment(self, state: State, pos: int, ind: int, vals: list[str]) -> None:
