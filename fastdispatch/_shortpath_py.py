@@ -62,8 +62,9 @@ class _Layout:
             self.pick = operator.itemgetter("REQUEST_METHOD", "PATH_INFO", "HTTP_HOST", *headers, *["CONTENT_LENGTH"] * self.cl)
 
 
-#: the last layout of each environ size
-_layouts: dict[int, _Layout] = {}
+#: the last layout of each environ size (PERF: a list indexed by it, not a
+#: dict: an environ of more keys than it holds is judged by framing.refusal)
+_layouts: list[_Layout | None] = [None] * 256
 
 
 def _look(environ: dict[str, t.Any]) -> tuple[t.Any, ...] | None:
@@ -75,9 +76,12 @@ def _look(environ: dict[str, t.Any]) -> tuple[t.Any, ...] | None:
     this twin with a getter made for the environ's layout, which one tuple
     compare finds again.  The header values are scanned by C loops."""
     keys = tuple(environ)
-    layout = _layouts.get(len(keys))
-    if layout is None or layout.keys != keys:
-        layout = _layouts[len(keys)] = _Layout(keys)
+    try:
+        layout = _layouts[len(keys)]
+        if layout is None or layout.keys != keys:
+            layout = _layouts[len(keys)] = _Layout(keys)
+    except IndexError:
+        return None
     pick = layout.pick
     if pick is None:
         return None
@@ -173,18 +177,22 @@ def call(app: t.Any, environ: dict[str, t.Any], start_response: t.Callable[..., 
                 rv = state.views[endpoint](**args)
             except Exception as e:
                 rv = app.handle_user_exception(e)
-            # PERF: the common view returns text: no Response object (where
-            # nothing else is to be done: _plain)
-            if type(rv) is str and _plain(app, environ, req):
-                body = rv.encode()
-                start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
-                return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
-            # PERF: nor for a dict (a JSON API's answer), made as app.json
-            # makes it outside debug mode
-            if type(rv) is dict and state.json and _plain(app, environ, req) and not app.config["DEBUG"]:
-                body = f"{compact_json(rv)}\n".encode()
-                start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
-                return [] if method == "HEAD" else [body]
+            # PERF: the common view returns text, or a dict (a JSON API's
+            # answer): no Response object where nothing else is to be done
+            # (_plain's test, inline: a call costs as much as the test)
+            kind = type(rv)
+            if (kind is str or kind is dict) and req._after is None and req._session is None and (
+                "HTTP_COOKIE" not in environ or not app.config["SECRET_KEY"]
+            ):
+                if kind is str:
+                    body = rv.encode()
+                    start_response("200 OK", [TEXT_HTML, ("Content-Length", str(len(body)))])
+                    return [] if method == "HEAD" else [body]  # as Werkzeug's Response: the environ's own value
+                # made as app.json makes it outside debug mode
+                if state.json and not app.config["DEBUG"]:
+                    body = f"{compact_json(rv)}\n".encode()
+                    start_response("200 OK", [APPLICATION_JSON, ("Content-Length", str(len(body)))])
+                    return [] if method == "HEAD" else [body]
             response = app.finalize_request(rv)
         except Exception as e:
             response = app.handle_exception(e)

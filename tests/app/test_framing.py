@@ -300,6 +300,15 @@ def test_the_pure_twin_knows_a_layout_again():
     assert _shortpath_py._look(environ(HTTP_X_A=None, HTTP_X_B="a\x00")) is None
     assert _shortpath_py._look(environ(HTTP_X_A=None, HTTP_X_B="ok")) is not None
     assert _shortpath_py._look(environ(HTTP_X_A="a\x1f")) is None
+    # more keys than the layouts kept: judged in full, as any odd request
+    many = {f"HTTP_X_{i}": "v" for i in range(len(_shortpath_py._layouts))}
+    assert _shortpath_py._look(environ(**many)) is None
+
+
+def test_an_environ_of_many_keys(app):
+    many = {f"HTTP_X_{i}": "v" for i in range(300)}
+    assert call(app, environ(**many))[::2] == ("200 OK", b"served")
+    assert call(app, environ(**{**many, "HTTP_X_299": "a\x00"}))[0] == "400 BAD REQUEST"
 
 
 def test_deleted_keys_leave_the_walk_whole(app):
